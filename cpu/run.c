@@ -1,0 +1,227 @@
+/*
+ * cpu/run.c — the interpreter loop of one core and the machine's
+ * deterministic round-robin scheduler.
+ *
+ * Hot path per instruction: test c->pending|m->slow, check the cached fetch
+ * page, load the word, compare it with the predecoded entry, call the
+ * dispatcher.  No allocation, no locks, no syscalls; traces and breakpoints
+ * cost only the m->slow test when off.
+ */
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <stdio.h>
+
+#include "cpu/cpu_internal.h"
+#include "decoder/decode.h"
+#include "exceptions/route.h"
+#include "trace/trace.h"
+
+void a64_unallocated(Cpu *c, u32 insn)
+{
+    snprintf(c->reason_buf, sizeof(c->reason_buf), "unallocated encoding 0x%08x", insn);
+    exc_undefined(c, c->reason_buf);
+}
+
+static void predecode(DecodedInsn *d, u32 insn)
+{
+    const DecodePattern *p = a64_decode(insn);
+    d->fn = p ? p->fn : a64_unallocated;
+    d->insn = insn;
+}
+
+void cpu_wait(Cpu *c, bool wfe)
+{
+    if (wfe) {
+        if (c->event) {
+            c->event = false;
+            return;
+        }
+        c->power = CORE_WFE;
+    } else {
+        if (exc_wfi_wakeup(c))
+            return;
+        c->power = CORE_WFI;
+    }
+    c->power_since = machine_step(c->m, c);
+    c->pending |= PEND_STOP;
+    if (unlikely(c->m->trace & TRACE_SCHED))
+        trace_sched(c, wfe ? "enters WFE" : "enters WFI");
+}
+
+/* Work done between instructions when c->pending or m->slow is set.
+ * Returns true to leave the quantum. */
+static bool slow_path(Cpu *c)
+{
+    if (c->pending & PEND_STOP) {
+        c->pending &= ~PEND_STOP;
+        return true;
+    }
+    if (c->pending & PEND_ASYNC) {
+        c->pending &= ~PEND_ASYNC;
+        exc_check_async(c);
+    }
+    if (c->pending & PEND_IL) {
+        /* PSTATE.IL=1: the next instruction takes an Illegal Execution state
+         * exception (Arm ARM D1.11.3). */
+        exc_take_sync(c, exc_default_target(c), syn(EC_ILLEGAL_STATE, 0), 0, false, c->pc,
+                      "PSTATE.IL=1 after an illegal exception return");
+    }
+    if (c->m->slow & SLOW_STOP)
+        return true;
+    return false;
+}
+
+u64 cpu_run(Cpu *c, u64 n)
+{
+    Machine *m = c->m;
+    jmp_buf jb;
+    jmp_buf *volatile saved = c->exc_jmp;
+    const u8 *volatile host = NULL;
+    DecodedInsn *volatile code = NULL;
+    volatile u64 page_va = 1;   /* never equal to a page address */
+    volatile u64 page_gen = 0;
+
+    c->budget = (s64)n;
+    c->exc_jmp = &jb;
+    if (setjmp(jb)) {
+        /* A synchronous exception was taken: the faulting instruction counts
+         * as one step, so a stream of faults still advances time. */
+        c->icount++;
+        c->budget--;
+        page_va = 1;
+    }
+    for (;;) {
+        if (unlikely(c->pending | m->slow)) {
+            if (slow_path(c))
+                break;
+        }
+        if (unlikely(c->budget <= 0))
+            break;
+        u64 pc = c->pc;
+        if (unlikely((pc & TLB_PAGE_MASK) != page_va || c->tlb->gen != page_gen || (pc & 3))) {
+            if (pc & 3)
+                exc_take_sync(c, exc_default_target(c), syn(EC_PC_ALIGN, 0), pc, true, pc,
+                              "PC not 4-byte aligned");
+            const u8 *h;
+            DecodedInsn *d;
+            mmu_fetch_page(c, pc, &h, &d);
+            host = h;
+            code = d;
+            page_va = pc & TLB_PAGE_MASK;
+            page_gen = c->tlb->gen;
+        }
+        unsigned i = (pc & (TLB_PAGE_SIZE - 1)) >> 2;
+        u32 insn;
+        memcpy(&insn, host + i * 4, 4);
+        DecodedInsn *d = &code[i];
+        if (unlikely(d->insn != insn || !d->fn))
+            predecode(d, insn);
+        if (unlikely(m->slow & SLOW_TRACE))
+            trace_insn(c, pc, insn);
+        c->insn = insn;
+        c->next_pc = pc + 4;
+        d->fn(c, insn);
+        c->pc = c->next_pc;
+        c->icount++;
+        c->budget--;
+    }
+    c->exc_jmp = saved;
+    s64 left = c->budget < 0 ? 0 : c->budget;
+    return n - (u64)left;
+}
+
+u64 machine_step(const Machine *m, const Cpu *c)
+{
+    u64 ran = c && c->budget >= 0 && (u64)c->budget <= m->quantum ? m->quantum - (u64)c->budget : 0;
+    return m->steps + ran;
+}
+
+void machine_add_clock(Machine *m, void (*tick)(void *, u64), u64 (*deadline)(void *), void *opaque)
+{
+    emu_assert(m->nclock < ARRAY_SIZE(m->clock));
+    m->clock[m->nclock].tick = tick;
+    m->clock[m->nclock].deadline = deadline;
+    m->clock[m->nclock].opaque = opaque;
+    m->nclock++;
+}
+
+static void tick_devices(Machine *m)
+{
+    for (unsigned i = 0; i < m->nclock; i++)
+        m->clock[i].tick(m->clock[i].opaque, m->round_start_ns);
+}
+
+static u64 next_deadline(Machine *m)
+{
+    u64 d = UINT64_MAX;
+    for (unsigned i = 0; i < m->nclock; i++) {
+        u64 t = m->clock[i].deadline ? m->clock[i].deadline(m->clock[i].opaque) : UINT64_MAX;
+        if (t < d)
+            d = t;
+    }
+    return d;
+}
+
+/* Wake a sleeping core if its wake-up condition holds (Arm ARM D1.16.2). */
+static bool try_wake(Cpu *c)
+{
+    if (c->power == CORE_WFI && exc_wfi_wakeup(c)) {
+        c->power = CORE_ON;
+    } else if (c->power == CORE_WFE && (c->event || exc_wfi_wakeup(c))) {
+        c->event = false;
+        c->power = CORE_ON;
+    } else {
+        return false;
+    }
+    c->pending |= PEND_ASYNC;
+    if (unlikely(c->m->trace & TRACE_SCHED))
+        trace_sched(c, "wakes up");
+    return true;
+}
+
+int machine_run(Machine *m)
+{
+    while (!m->exit_requested) {
+        bool ran = false;
+        tick_devices(m);
+        for (unsigned i = 0; i < m->ncpu && !m->exit_requested; i++) {
+            Cpu *c = m->cpu[i];
+            if (c->power == CORE_ON_PENDING)
+                c->power = CORE_ON;
+            if (c->power != CORE_ON && !try_wake(c))
+                continue;
+            u64 done = cpu_run(c, m->quantum);
+            (void)done;
+            ran = true;
+        }
+        m->steps += m->quantum;
+        if (m->stop_after && m->steps >= m->stop_after) {
+            m->exit_code = 4;
+            break;
+        }
+        if (m->poll && m->poll(m))
+            break;
+        if (ran) {
+            m->round_start_ns += m->quantum * m->ns_per_insn;
+            continue;
+        }
+        /* Every core sleeps: jump virtual time to the next device deadline. */
+        u64 d = next_deadline(m);
+        if (d == UINT64_MAX) {
+            bool any_on = false;
+            for (unsigned i = 0; i < m->ncpu; i++)
+                any_on |= m->cpu[i]->power == CORE_WFI || m->cpu[i]->power == CORE_WFE;
+            hs_log("hyperstep: every core is %s and nothing can wake it (step %llu): stopping",
+                   any_on ? "waiting (WFI/WFE)" : "powered off", (unsigned long long)m->steps);
+            m->exit_requested = true;
+            m->exit_code = any_on ? 3 : 0;
+            break;
+        }
+        if (d > m->round_start_ns)
+            m->round_start_ns = d;
+        else
+            m->round_start_ns += m->quantum * m->ns_per_insn;
+    }
+    return m->exit_code;
+}

@@ -1,0 +1,230 @@
+/*
+ * exceptions/take.c — exception entry (AArch64.TakeException), exception
+ * return (AArch64.ExceptionReturn) and asynchronous exception routing and
+ * masking (Arm ARM D1.10, D1.11, D1.16 and the tables in D1.16.1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "exceptions/exceptions.h"
+#include "cpu/exclusive.h"
+#include "exceptions/route.h"
+#include "machine/machine.h"
+#include "mmu/mmu.h"
+#include "trace/trace.h"
+
+const char *exc_ec_name(unsigned ec)
+{
+    switch (ec) {
+    case EC_UNKNOWN: return "UNKNOWN/UNDEFINED";
+    case EC_WFX: return "WFI/WFE";
+    case EC_FP_ACCESS: return "FP/SIMD access";
+    case EC_ILLEGAL_STATE: return "Illegal Execution state";
+    case EC_SVC64: return "SVC64";
+    case EC_HVC64: return "HVC64";
+    case EC_SMC64: return "SMC64";
+    case EC_SYSREG: return "MSR/MRS/SYS";
+    case EC_IABT_LOWER: return "Instruction Abort (lower EL)";
+    case EC_IABT_CUR: return "Instruction Abort (same EL)";
+    case EC_PC_ALIGN: return "PC alignment";
+    case EC_DABT_LOWER: return "Data Abort (lower EL)";
+    case EC_DABT_CUR: return "Data Abort (same EL)";
+    case EC_SP_ALIGN: return "SP alignment";
+    case EC_FP_EXC64: return "FP exception";
+    case EC_SERROR: return "SError";
+    case EC_BKPT_LOWER: return "Breakpoint (lower EL)";
+    case EC_BKPT_CUR: return "Breakpoint (same EL)";
+    case EC_SSTEP_LOWER: return "Software Step (lower EL)";
+    case EC_SSTEP_CUR: return "Software Step (same EL)";
+    case EC_WATCH_LOWER: return "Watchpoint (lower EL)";
+    case EC_WATCH_CUR: return "Watchpoint (same EL)";
+    case EC_BRK64: return "BRK";
+    default: return "reserved EC";
+    }
+}
+
+unsigned exc_default_target(const Cpu *c)
+{
+    if (c->el == 0)
+        return route_el2_enabled(c) && (c->hcr_el2 & HCR_EL2_TGE) ? 2 : 1;
+    return c->el;
+}
+
+/* Common entry: state changes of AArch64.TakeException. */
+static void enter(Cpu *c, unsigned target, unsigned offset)
+{
+    u64 spsr = cpu_get_pstate(c);
+    unsigned base;
+    if (target > c->el)
+        base = VEC_LOWER_A64;
+    else
+        base = c->spsel ? VEC_CUR_SPX : VEC_CUR_SP0;
+    c->spsr_el[target] = spsr;
+    c->daif = PSTATE_D | PSTATE_A | PSTATE_I | PSTATE_F;
+    c->il = 0;
+    c->ss = 0;
+    c->pending &= ~PEND_IL;
+    cpu_set_el_spsel(c, target, 1);
+    c->pc = c->vbar_el[target] + base + offset;
+    c->next_pc = c->pc;
+    c->tlb->gen++;
+}
+
+NORETURN void exc_take_sync(Cpu *c, unsigned target, u32 esr, u64 far,
+                            bool far_valid, u64 ret, const char *reason)
+{
+    unsigned from = c->el;
+    emu_assert(target >= 1 && target <= 3 && target >= from);
+    c->elr_el[target] = ret;
+    c->esr_el[target] = esr;
+    if (far_valid)
+        c->far_el[target] = far;
+    c->trap_reason = reason;
+    enter(c, target, VEC_SYNC);
+    if (unlikely(c->m->trace & TRACE_EXC))
+        trace_exception(c, from, target, esr, far, far_valid, ret, reason);
+    emu_assert(c->exc_jmp);
+    longjmp(*c->exc_jmp, 1);
+}
+
+void exc_enter_async(Cpu *c, unsigned target, unsigned type_offset, const char *what)
+{
+    unsigned from = c->el;
+    c->elr_el[target] = c->pc;
+    enter(c, target, type_offset);
+    if (unlikely(c->m->trace & TRACE_EXC))
+        trace_async(c, from, target, what);
+}
+
+NORETURN void exc_undefined(Cpu *c, const char *why)
+{
+    exc_take_sync(c, exc_default_target(c), syn(EC_UNKNOWN, 0), 0, false, c->pc, why);
+}
+
+NORETURN void exc_unimplemented(Cpu *c, const char *what)
+{
+    trace_unimplemented(c, what);
+    exc_undefined(c, what);
+}
+
+/* Arm ARM D1.11.2 / pseudocode IllegalExceptionReturn(). */
+static const char *illegal_return(const Cpu *c, u64 spsr)
+{
+    unsigned m = spsr & PSTATE_M;
+    unsigned el = (m >> 2) & 3;
+    if (spsr & PSTATE_nRW)
+        return "SPSR.M[4]=1: AArch32 is not implemented";
+    if (m & 2)
+        return "SPSR.M[1]=1 is reserved";
+    if (el > c->el)
+        return "return to a higher EL";
+    if (el == 0 && (m & 1))
+        return "SPSR.M selects EL0 with SP_ELx";
+    if (el == 2 && !(c->scr_el3 & SCR_EL3_NS) && c->el == 3)
+        return "return to EL2 in Secure state (SCR_EL3.NS=0)";
+    if (el == 1 && c->el >= 2 && route_el2_enabled_ns(c, el == 1 && c->el == 3 ? (c->scr_el3 & SCR_EL3_NS) != 0 : c->ns) &&
+        (c->hcr_el2 & HCR_EL2_TGE))
+        return "return to EL1 with HCR_EL2.TGE=1";
+    if (el < 3 && c->el == 3 && !(c->scr_el3 & SCR_EL3_RW))
+        return "SCR_EL3.RW=0: lower ELs would be AArch32";
+    if (el < 2 && c->el >= 2 && (c->el == 2 || (c->scr_el3 & SCR_EL3_NS)) &&
+        !(c->hcr_el2 & HCR_EL2_RW))
+        return "HCR_EL2.RW=0: EL1 would be AArch32";
+    return NULL;
+}
+
+void exc_return(Cpu *c)
+{
+    unsigned from = c->el;
+    u64 spsr = c->spsr_el[from];
+    u64 elr = c->elr_el[from];
+    const char *bad = illegal_return(c, spsr);
+    excl_clear(c);   /* ERET clears the local exclusive monitor */
+    if (bad) {
+        /* PSTATE.{NZCV,DAIF} from SPSR, EL/SPSel unchanged, IL=1. */
+        c->nzcv = spsr & PSTATE_NZCV;
+        c->daif = spsr & PSTATE_DAIF;
+        c->il = 1;
+        c->pending |= PEND_IL;
+    } else {
+        cpu_set_pstate(c, spsr);
+        c->il = (spsr & PSTATE_IL) != 0;
+        if (c->il)
+            c->pending |= PEND_IL;
+    }
+    c->next_pc = elr;
+    c->tlb->gen++;
+    c->pending |= PEND_ASYNC;
+    if (unlikely(c->m->trace & TRACE_EXC))
+        trace_eret(c, from, elr, spsr, bad);
+}
+
+/* ---- asynchronous exceptions (Arm ARM D1.16) ---- */
+
+/* Is an interrupt of kind K (0=IRQ,1=FIQ,2=SError) targeting TARGET masked
+ * at the current EL by PSTATE bit MASKBIT?  Table D1-? "Physical interrupt
+ * masking": an exception to a higher EL than the current one is not masked
+ * by PSTATE, except EL1 targets from EL0; to a lower EL it cannot be taken. */
+static bool taken_now(const Cpu *c, unsigned target, u32 maskbit)
+{
+    if (target < c->el)
+        return false;
+    if (target > c->el && target >= 2)
+        return true;
+    return !(c->daif & maskbit);
+}
+
+bool exc_check_async(Cpu *c)
+{
+    u32 lines = c->irq_lines;
+    static const struct { u32 line; u32 mask; unsigned off; const char *name; int kind; } phys[] = {
+        {CPU_LINE_SERROR, PSTATE_A, VEC_SERROR, "SError", ROUTE_SERROR},
+        {CPU_LINE_FIQ, PSTATE_F, VEC_FIQ, "FIQ", ROUTE_FIQ},
+        {CPU_LINE_IRQ, PSTATE_I, VEC_IRQ, "IRQ", ROUTE_IRQ},
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(phys); i++) {
+        if (!(lines & phys[i].line))
+            continue;
+        unsigned t = route_async_target(c, phys[i].kind);
+        if (taken_now(c, t, phys[i].mask)) {
+            exc_enter_async(c, t, phys[i].off, phys[i].name);
+            return true;
+        }
+    }
+    /* Virtual interrupts: only at EL1/EL0 Non-secure with the routing bit set
+     * and TGE=0; masked by PSTATE (Arm ARM D1.16.3). */
+    if (c->el <= 1 && c->ns && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
+        u64 h = c->hcr_el2;
+        if ((h & HCR_EL2_AMO) && (h & HCR_EL2_VSE) && !(c->daif & PSTATE_A)) {
+            c->hcr_el2 &= ~HCR_EL2_VSE;   /* taking a virtual SError clears VSE */
+            c->esr_el[1] = syn(EC_SERROR, 0);   /* ARMv8.0: no VSESR_EL2 */
+            exc_enter_async(c, 1, VEC_SERROR, "virtual SError");
+            return true;
+        }
+        if ((h & HCR_EL2_FMO) && ((h & HCR_EL2_VF) || (lines & CPU_LINE_VFIQ)) && !(c->daif & PSTATE_F)) {
+            exc_enter_async(c, 1, VEC_FIQ, "virtual FIQ");
+            return true;
+        }
+        if ((h & HCR_EL2_IMO) && ((h & HCR_EL2_VI) || (lines & CPU_LINE_VIRQ)) && !(c->daif & PSTATE_I)) {
+            exc_enter_async(c, 1, VEC_IRQ, "virtual IRQ");
+            return true;
+        }
+    }
+    return false;
+}
+
+bool exc_wfi_wakeup(const Cpu *c)
+{
+    if (c->irq_lines & (CPU_LINE_IRQ | CPU_LINE_FIQ | CPU_LINE_SERROR))
+        return true;
+    if (c->el <= 1 && c->ns && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
+        u64 h = c->hcr_el2;
+        if ((h & HCR_EL2_IMO) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)))
+            return true;
+        if ((h & HCR_EL2_FMO) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)))
+            return true;
+        if ((h & HCR_EL2_AMO) && (h & HCR_EL2_VSE))
+            return true;
+    }
+    return false;
+}

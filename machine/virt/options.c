@@ -1,0 +1,353 @@
+/*
+ * machine/virt/options.c — command line: the qemu-system-aarch64 options our
+ * users already type, plus hyperstep's own (--trace, ...).  Every unknown or
+ * unsupported option is one clear error naming it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/virt/options.h"
+#include "trace/trace.h"
+
+static int fail(const char *fmt, const char *a, const char *b)
+{
+    fprintf(stderr, "hyperstep: ");
+    fprintf(stderr, fmt, a, b);
+    fputc('\n', stderr);
+    return OPT_ERROR;
+}
+
+/* Parse a number with optional 0x prefix; false on garbage. */
+bool opt_parse_u64(const char *s, u64 *v)
+{
+    char *end;
+    if (!s || !*s)
+        return false;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (errno || *end)
+        return false;
+    *v = x;
+    return true;
+}
+
+/* -m SIZE with optional M/G/K suffix (QEMU default unit: MiB). */
+static bool parse_size(const char *s, u64 *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (errno || end == s)
+        return false;
+    u64 mul = 1ull << 20;
+    if (*end == 'k' || *end == 'K')
+        mul = 1ull << 10, end++;
+    else if (*end == 'm' || *end == 'M')
+        mul = 1ull << 20, end++;
+    else if (*end == 'g' || *end == 'G')
+        mul = 1ull << 30, end++;
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end || x == 0 || x > (1ull << 40) / mul)
+        return false;
+    *v = x * mul;
+    return true;
+}
+
+static bool on_off(const char *v, bool *out)
+{
+    if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes")) {
+        *out = true;
+        return true;
+    }
+    if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no")) {
+        *out = false;
+        return true;
+    }
+    return false;
+}
+
+/* Split "a=b" into key/value (modifies S). */
+static char *kv(char *s, char **val)
+{
+    char *eq = strchr(s, '=');
+    *val = eq ? eq + 1 : NULL;
+    if (eq)
+        *eq = 0;
+    return s;
+}
+
+static int parse_machine(char *arg, VirtOptions *o)
+{
+    char *save = NULL;
+    char *t = strtok_r(arg, ",", &save);
+    if (!t || strcmp(t, "virt"))
+        return fail("unsupported machine '%s' (only 'virt')%s", t ? t : "", "");
+    while ((t = strtok_r(NULL, ",", &save))) {
+        char *v;
+        char *k = kv(t, &v);
+        if (!v)
+            return fail("-M virt: option '%s' needs a value%s", k, "");
+        if (!strcmp(k, "secure")) {
+            if (!on_off(v, &o->secure))
+                return fail("-M virt: secure=%s: expected on or off%s", v, "");
+        } else if (!strcmp(k, "virtualization")) {
+            if (!on_off(v, &o->virtualization))
+                return fail("-M virt: virtualization=%s: expected on or off%s", v, "");
+        } else if (!strcmp(k, "gic-version")) {
+            if (!strcmp(v, "2"))
+                o->gic_version = 2;
+            else if (!strcmp(v, "3") || !strcmp(v, "max") || !strcmp(v, "host"))
+                o->gic_version = 3;
+            else
+                return fail("-M virt: gic-version=%s: expected 2, 3 or max%s", v, "");
+        } else if (!strcmp(k, "dumpdtb")) {
+            o->dump_dtb = v;
+        } else if (!strcmp(k, "acpi") || !strcmp(k, "highmem") || !strcmp(k, "its")) {
+            bool b;
+            if (!on_off(v, &b))
+                return fail("-M virt: %s=%s: expected on or off", k, v);
+        } else {
+            return fail("-M virt: unknown machine option '%s'%s", k, "");
+        }
+    }
+    return OPT_OK;
+}
+
+static int parse_smp(char *arg, VirtOptions *o)
+{
+    char *save = NULL;
+    u64 n = 0, cpus = 0, clusters = 0, cores = 0, threads = 1, sockets = 1;
+    for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *v;
+        char *k = kv(t, &v);
+        u64 x;
+        if (!v) {
+            if (!opt_parse_u64(k, &n))
+                return fail("-smp: '%s' is not a number%s", k, "");
+            continue;
+        }
+        if (!opt_parse_u64(v, &x))
+            return fail("-smp: %s=%s is not a number", k, v);
+        if (!strcmp(k, "cpus")) cpus = x;
+        else if (!strcmp(k, "clusters")) clusters = x;
+        else if (!strcmp(k, "cores")) cores = x;
+        else if (!strcmp(k, "threads")) threads = x;
+        else if (!strcmp(k, "sockets")) sockets = x;
+        else if (!strcmp(k, "maxcpus")) ;
+        else return fail("-smp: unknown option '%s'%s", k, "");
+    }
+    if (!n)
+        n = cpus;
+    if (!n && cores)
+        n = cores * (clusters ? clusters : 1) * sockets * threads;
+    if (n < 1 || n > HS_MAX_CPUS)
+        return fail("-smp: need 1 to 32 cores%s%s", "", "");
+    if (threads != 1)
+        return fail("-smp: threads=%s: Cortex-A53 has no SMT (MPIDR_EL1.MT=0)%s", "n", "");
+    o->smp = (unsigned)n;
+    o->clusters = clusters ? (unsigned)clusters : (cores ? (unsigned)(n / cores) : 1);
+    if (o->clusters == 0 || n % o->clusters)
+        return fail("-smp: cores are not divisible into the clusters given%s%s", "", "");
+    return OPT_OK;
+}
+
+static int parse_loader(char *arg, VirtOptions *o)
+{
+    if (o->nloaders >= VIRT_MAX_LOADERS)
+        return fail("-device loader: too many loaders%s%s", "", "");
+    LoaderSpec *l = &o->loader[o->nloaders];
+    memset(l, 0, sizeof(*l));
+    l->cpu_num = -1;
+    char *save = NULL;
+    char *t = strtok_r(arg, ",", &save);
+    if (!t || strcmp(t, "loader"))
+        return fail("-device %s: unsupported device (only 'loader')%s", t ? t : "", "");
+    while ((t = strtok_r(NULL, ",", &save))) {
+        char *v;
+        char *k = kv(t, &v);
+        u64 x;
+        if (!v)
+            return fail("-device loader: '%s' needs a value%s", k, "");
+        if (!strcmp(k, "file")) {
+            l->file = v;
+        } else if (!strcmp(k, "addr")) {
+            if (!opt_parse_u64(v, &l->addr))
+                return fail("-device loader: addr=%s is not a number%s", v, "");
+            l->has_addr = true;
+        } else if (!strcmp(k, "cpu-num")) {
+            if (!opt_parse_u64(v, &x) || x >= HS_MAX_CPUS)
+                return fail("-device loader: cpu-num=%s is not a core number%s", v, "");
+            l->cpu_num = (int)x;
+        } else if (!strcmp(k, "force-raw")) {
+            if (!on_off(v, &l->force_raw))
+                return fail("-device loader: force-raw=%s: expected on or off%s", v, "");
+        } else {
+            return fail("-device loader: unknown option '%s'%s", k, "");
+        }
+    }
+    if (l->file && !l->has_addr && (l->force_raw || !file_is_elf(l->file)))
+        return fail("-device loader,file=%s: a raw file needs addr=%s", l->file, "");
+    if (!l->file && (!l->has_addr || l->cpu_num < 0))
+        return fail("-device loader: without file= give addr= and cpu-num=%s%s", "", "");
+    o->nloaders++;
+    return OPT_OK;
+}
+
+void opt_usage(FILE *f)
+{
+    fputs("usage: hyperstep [options]\n"
+          "Machine (qemu-system-aarch64 compatible):\n"
+          "  -M virt[,secure=on|off][,virtualization=on|off][,gic-version=2|3|max][,dumpdtb=F]\n"
+          "  -cpu cortex-a53      -smp N[,clusters=C,cores=K]     -m SIZE[M|G]\n"
+          "  -kernel F  -bios F  -initrd F  -append S  -dtb F\n"
+          "  -device loader,file=F[,addr=A][,cpu-num=N][,force-raw=on]   -device loader,addr=A,cpu-num=N\n"
+          "  -semihosting  -nographic  -serial stdio|mon:stdio|file:F  -net none  -no-reboot\n"
+          "  -d LIST (mapped to --trace)  -D FILE (= --trace-file)\n"
+          "hyperstep options:\n"
+          "  --trace LIST         insn,exc,psci,mmio,gic,timer,mmu,sched,regs,all\n"
+          "  --trace-file F       write traces to F (default stderr)\n"
+          "  --quantum N          round-robin slot in instructions (default 1000)\n"
+          "  --stop-after N       stop after N steps of virtual instruction time (exit 4)\n"
+          "  --help               this text\n"
+          "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
+          "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after.\n", f);
+}
+
+/* QEMU -d items that map onto our trace categories. */
+static int parse_d(const char *arg, VirtOptions *o)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", arg);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "in_asm") || !strcmp(t, "exec") || !strcmp(t, "nochain"))
+            o->trace |= TRACE_INSN;
+        else if (!strcmp(t, "int"))
+            o->trace |= TRACE_EXC;
+        else if (!strcmp(t, "cpu"))
+            o->trace |= TRACE_INSN | TRACE_REGS;
+        else if (!strcmp(t, "guest_errors") || !strcmp(t, "unimp"))
+            o->trace |= TRACE_MMIO;
+        else if (!strcmp(t, "mmu"))
+            o->trace |= TRACE_MMU;
+        else
+            return fail("-d %s: not supported (in_asm, exec, int, cpu, guest_errors, unimp, mmu)%s", t, "");
+    }
+    return OPT_OK;
+}
+
+int opt_parse(int argc, char **argv, VirtOptions *o)
+{
+    virt_default_options(o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        /* Accept --opt as -opt for QEMU options, as QEMU does. */
+        if (a[0] == '-' && a[1] == '-' && strcmp(a, "--trace") && strcmp(a, "--trace-file") &&
+            strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help"))
+            a++;
+#define NEED()                                                      \
+    do {                                                            \
+        if (!v)                                                     \
+            return fail("option %s needs an argument%s", a, "");    \
+        i++;                                                        \
+    } while (0)
+        if (!strcmp(a, "--help") || !strcmp(a, "-h") || !strcmp(a, "-help")) {
+            opt_usage(stdout);
+            return OPT_EXIT;
+        } else if (!strcmp(a, "-M") || !strcmp(a, "-machine")) {
+            NEED();
+            char *s = strdup(v);
+            int r = parse_machine(s, o);
+            if (r != OPT_OK)
+                return r;
+        } else if (!strcmp(a, "-cpu")) {
+            NEED();
+            if (strcmp(v, "cortex-a53"))
+                return fail("-cpu %s: only cortex-a53 is modelled%s", v, "");
+        } else if (!strcmp(a, "-smp")) {
+            NEED();
+            int r = parse_smp(strdup(v), o);
+            if (r != OPT_OK)
+                return r;
+        } else if (!strcmp(a, "-m")) {
+            NEED();
+            if (!parse_size(v, &o->ram_size))
+                return fail("-m %s: expected a size like 512M or 4G%s", v, "");
+        } else if (!strcmp(a, "-kernel")) {
+            NEED();
+            o->kernel = v;
+        } else if (!strcmp(a, "-bios")) {
+            NEED();
+            o->bios = v;
+        } else if (!strcmp(a, "-initrd")) {
+            NEED();
+            o->initrd = v;
+        } else if (!strcmp(a, "-append")) {
+            NEED();
+            o->append = v;
+        } else if (!strcmp(a, "-dtb")) {
+            NEED();
+            o->dtb = v;
+        } else if (!strcmp(a, "-device")) {
+            NEED();
+            int r = parse_loader(strdup(v), o);
+            if (r != OPT_OK)
+                return r;
+        } else if (!strcmp(a, "-semihosting")) {
+            o->semihosting = true;
+        } else if (!strcmp(a, "-semihosting-config")) {
+            NEED();
+            if (!strstr(v, "enable=on"))
+                return fail("-semihosting-config %s: only enable=on is supported%s", v, "");
+            o->semihosting = true;
+        } else if (!strcmp(a, "-nographic") || !strcmp(a, "-no-reboot")) {
+            if (!strcmp(a, "-no-reboot"))
+                o->no_reboot = true;
+        } else if (!strcmp(a, "-display")) {
+            NEED();
+            if (strcmp(v, "none"))
+                return fail("-display %s: only 'none' (headless)%s", v, "");
+        } else if (!strcmp(a, "-net") || !strcmp(a, "-nic")) {
+            NEED();
+            if (strcmp(v, "none"))
+                return fail("%s %s: no network devices are modelled (use 'none')", a, v);
+        } else if (!strcmp(a, "-serial")) {
+            NEED();
+            if (!strcmp(v, "stdio") || !strcmp(v, "mon:stdio"))
+                o->serial_file = NULL;
+            else if (!strncmp(v, "file:", 5))
+                o->serial_file = v + 5;
+            else
+                return fail("-serial %s: supported: stdio, mon:stdio, file:F%s", v, "");
+        } else if (!strcmp(a, "-d")) {
+            NEED();
+            int r = parse_d(v, o);
+            if (r != OPT_OK)
+                return r;
+        } else if (!strcmp(a, "-D") || !strcmp(a, "--trace-file")) {
+            NEED();
+            o->trace_file = v;
+        } else if (!strcmp(a, "--trace")) {
+            NEED();
+            char err[200];
+            if (!trace_parse(v, &o->trace, err, sizeof(err)))
+                return fail("--trace: %s%s", err, "");
+        } else if (!strcmp(a, "--quantum")) {
+            NEED();
+            if (!opt_parse_u64(v, &o->quantum) || o->quantum == 0 || o->quantum > 100000000)
+                return fail("--quantum %s: expected 1..100000000 instructions%s", v, "");
+        } else if (!strcmp(a, "--stop-after")) {
+            NEED();
+            if (!opt_parse_u64(v, &o->stop_after) || !o->stop_after)
+                return fail("--stop-after %s: expected a positive step count%s", v, "");
+        } else {
+            return fail("unknown or unsupported option '%s' (see --help)%s", a, "");
+        }
+#undef NEED
+    }
+    return OPT_OK;
+}

@@ -1,0 +1,211 @@
+/*
+ * machine/virt/virt.c — builds the virt board: cores with their MPIDR
+ * topology, RAM, flash, secure RAM, devices, then loads images and puts the
+ * boot core in the state QEMU's boot code leaves it in (hw/arm/boot.c):
+ *   secure=on          -> EL3, no built-in firmware (guest owns EL3);
+ *   virtualization=on  -> EL2, built-in PSCI over SMC;
+ *   otherwise          -> EL1, built-in PSCI over HVC.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/regs.h"
+#include "cpu/sysreg.h"
+#include "devices/pl011/pl011.h"
+#include "machine/virt/virt.h"
+#include "mmu/mmu.h"
+
+void virt_default_options(VirtOptions *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->smp = 1;
+    o->clusters = 1;
+    o->ram_size = 128ull << 20;   /* QEMU's default -m */
+    o->gic_version = 3;
+    o->quantum = 1000;
+    o->ns_per_insn = 1;
+}
+
+/* MPIDR affinity of core I (Arm ARM D17.2.100).  Default (QEMU virt): Aff0 =
+ * core within a cluster of up to 8... we follow QEMU's arm_build_mp_affinity:
+ * Aff1 = I / 8 clusters of 8.  With clusters=C, cores are split evenly. */
+static u64 mpidr_for(const VirtOptions *o, unsigned i)
+{
+    unsigned per = o->clusters > 1 ? o->smp / o->clusters : 8;
+    if (per == 0)
+        per = 1;
+    return (u64)(i / per) << 8 | (i % per);
+}
+
+Machine *virt_create(const VirtOptions *o)
+{
+    char err[512];
+    Machine *m = calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    m->quantum = o->quantum;
+    m->ns_per_insn = o->ns_per_insn;
+    m->semihosting = o->semihosting;
+    m->trace = o->trace;
+    if (o->trace & TRACE_INSN)
+        m->slow |= SLOW_TRACE;
+    if (o->trace_file) {
+        m->trace_file = fopen(o->trace_file, "w");
+        if (!m->trace_file) {
+            hs_log("hyperstep: cannot open trace file %s", o->trace_file);
+            goto fail;
+        }
+    }
+    if (!sysreg_init(m))
+        goto fail;
+
+    /* Memory. */
+    m->ram_base = VIRT_RAM_BASE;
+    m->ram_size = o->ram_size;
+    if (!phys_add_ram(m, "flash", VIRT_FLASH_BASE, VIRT_FLASH_SIZE, false) ||
+        !phys_add_ram(m, "ram", VIRT_RAM_BASE, o->ram_size, false))
+        goto fail;
+    if (o->secure) {
+        MemRegion *s = phys_add_ram(m, "secure-ram", VIRT_SECURE_MEM, VIRT_SECURE_MEM_SIZE, false);
+        if (!s)
+            goto fail;
+        s->secure_only = true;
+    }
+
+    /* Cores. */
+    m->ncpu = o->smp;
+    for (unsigned i = 0; i < o->smp; i++) {
+        Cpu *c = aligned_alloc(64, (sizeof(Cpu) + 63) & ~(size_t)63);
+        if (!c)
+            goto fail;
+        memset(c, 0, sizeof(*c));
+        c->m = m;
+        c->have_el3 = o->secure;
+        c->have_el2 = o->virtualization;
+        tlb_init(c);
+        m->cpu[i] = c;
+        c->power = CORE_OFF_NEVER;
+        cpu_reset(c, i, mpidr_for(o, i));
+    }
+
+    /* Devices. */
+    FILE *serial = stdout;
+    if (o->serial_file) {
+        serial = fopen(o->serial_file, "w");
+        if (!serial) {
+            hs_log("hyperstep: cannot open serial output %s", o->serial_file);
+            goto fail;
+        }
+    }
+    IrqLine none = {0};
+    m->uart = pl011_create(m, "pl011", VIRT_UART, serial, none);
+    if (!m->uart)
+        goto fail;
+
+    /* Boot EL and firmware. */
+    unsigned el = o->secure ? 3 : o->virtualization ? 2 : 1;
+    m->boot_el = el;
+    m->psci_conduit = o->secure ? CONDUIT_NONE : o->virtualization ? CONDUIT_SMC : CONDUIT_HVC;
+
+    /* Images. */
+    u64 entry = 0;
+    bool have_entry = false;
+    if (o->bios) {
+        if (!load_raw(m, o->bios, VIRT_FLASH_BASE, NULL, err, sizeof(err)))
+            goto fail_msg;
+        entry = VIRT_FLASH_BASE;
+        have_entry = true;
+    }
+    if (o->kernel) {
+        if (file_is_elf(o->kernel)) {
+            if (!load_elf(m, o->kernel, &entry, err, sizeof(err)))
+                goto fail_msg;
+        } else {
+            /* Raw binary kernel: at RAM base + 0x80000 as QEMU does for non-Linux images. */
+            FILE *f = fopen(o->kernel, "rb");
+            if (!f) {
+                snprintf(err, sizeof(err), "%s: cannot open kernel image", o->kernel);
+                goto fail_msg;
+            }
+            fclose(f);
+            entry = VIRT_RAM_BASE + 0x80000;
+            if (!load_raw(m, o->kernel, entry, NULL, err, sizeof(err)))
+                goto fail_msg;
+        }
+        have_entry = true;
+    }
+    for (unsigned i = 0; i < o->nloaders; i++) {
+        const LoaderSpec *l = &o->loader[i];
+        if (l->file) {
+            if (!l->force_raw && file_is_elf(l->file)) {
+                u64 e;
+                if (!load_elf(m, l->file, &e, err, sizeof(err)))
+                    goto fail_msg;
+                if (l->cpu_num >= 0 && (unsigned)l->cpu_num < m->ncpu) {
+                    m->cpu[l->cpu_num]->pc = e;
+                    if (l->cpu_num == 0) {
+                        entry = e;
+                        have_entry = true;
+                    }
+                }
+            } else if (!load_raw(m, l->file, l->addr, NULL, err, sizeof(err))) {
+                goto fail_msg;
+            }
+        } else if (l->cpu_num >= 0) {
+            if ((unsigned)l->cpu_num >= m->ncpu) {
+                snprintf(err, sizeof(err), "-device loader: cpu-num=%d but only %u cores", l->cpu_num, m->ncpu);
+                goto fail_msg;
+            }
+            m->cpu[l->cpu_num]->pc = l->addr;
+            if (l->cpu_num == 0) {
+                entry = l->addr;
+                have_entry = true;
+            }
+        }
+    }
+    if (!have_entry) {
+        snprintf(err, sizeof(err), "nothing to run: give -kernel, -bios or -device loader");
+        goto fail_msg;
+    }
+
+    /* Boot state of every core (QEMU hw/arm/boot.c do_cpu_reset). */
+    for (unsigned i = 0; i < m->ncpu; i++) {
+        Cpu *c = m->cpu[i];
+        if (el < 3) {
+            c->scr_el3 = SCR_EL3_NS | SCR_EL3_RW | (o->virtualization ? SCR_EL3_HCE : 0) | 0x30;
+        }
+        if (el < 2)
+            c->hcr_el2 = HCR_EL2_RW;
+        u64 pc = c->pc;
+        cpu_set_pstate(c, PSTATE_D | PSTATE_A | PSTATE_I | PSTATE_F | (u64)el << 2 | 1);
+        c->pc = i == 0 ? entry : pc;
+        tlb_flush_all(c);
+    }
+    m->cpu[0]->power = CORE_ON;
+    /* Without built-in PSCI (guest EL3 firmware), secondaries are started by
+     * the power controller (SMP work); with it, they wait for CPU_ON. */
+    return m;
+
+fail_msg:
+    hs_log("hyperstep: %s", err);
+fail:
+    virt_destroy(m);
+    return NULL;
+}
+
+void virt_destroy(Machine *m)
+{
+    if (!m)
+        return;
+    for (unsigned i = 0; i < m->ncpu; i++) {
+        if (m->cpu[i]) {
+            free(m->cpu[i]->tlb);
+            free(m->cpu[i]);
+        }
+    }
+    if (m->trace_file)
+        fclose(m->trace_file);
+    free(m->sysreg_index);
+    free(m);
+}

@@ -1,0 +1,145 @@
+/*
+ * mmu/physmem.c — guest physical address map: RAM/ROM regions backed by
+ * lazily reserved host memory, and MMIO windows with device callbacks.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "machine/machine.h"
+
+static void *reserve(u64 bytes)
+{
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static MemRegion *add_region(Machine *m, const char *name, u64 base, u64 size)
+{
+    if (m->nregions >= HS_MAX_REGIONS) {
+        hs_log("hyperstep: too many memory regions (adding %s)", name);
+        return NULL;
+    }
+    for (unsigned i = 0; i < m->nregions; i++) {
+        const MemRegion *r = &m->region[i];
+        if (base < r->base + r->size && r->base < base + size) {
+            hs_log("hyperstep: region %s [0x%llx+0x%llx) overlaps %s", name,
+                   (unsigned long long)base, (unsigned long long)size, r->name);
+            return NULL;
+        }
+    }
+    MemRegion *r = &m->region[m->nregions++];
+    memset(r, 0, sizeof(*r));
+    r->name = name;
+    r->base = base;
+    r->size = size;
+    return r;
+}
+
+MemRegion *phys_add_ram(Machine *m, const char *name, u64 base, u64 size, bool readonly)
+{
+    MemRegion *r = add_region(m, name, base, size);
+    if (!r)
+        return NULL;
+    r->host = reserve(size);
+    r->code = reserve(size / 4 * sizeof(DecodedInsn));
+    if (!r->host || !r->code) {
+        hs_log("hyperstep: cannot reserve %llu MiB of host memory for %s",
+               (unsigned long long)(size >> 20), name);
+        m->nregions--;
+        return NULL;
+    }
+    r->readonly = readonly;
+    return r;
+}
+
+MemRegion *phys_add_mmio(Machine *m, const char *name, u64 base, u64 size,
+                         MmioRead rd, MmioWrite wr, void *opaque)
+{
+    MemRegion *r = add_region(m, name, base, size);
+    if (!r)
+        return NULL;
+    r->read = rd;
+    r->write = wr;
+    r->opaque = opaque;
+    return r;
+}
+
+MemRegion *phys_find(Machine *m, u64 pa)
+{
+    for (unsigned i = 0; i < m->nregions; i++) {
+        MemRegion *r = &m->region[i];
+        if (pa - r->base < r->size)
+            return r;
+    }
+    return NULL;
+}
+
+static bool buf_access(Machine *m, u64 pa, void *buf, u64 len, bool write)
+{
+    u8 *p = buf;
+    while (len) {
+        MemRegion *r = phys_find(m, pa);
+        if (!r || !r->host)
+            return false;
+        u64 off = pa - r->base;
+        u64 n = r->size - off < len ? r->size - off : len;
+        if (write)
+            memcpy(r->host + off, p, n);
+        else
+            memcpy(p, r->host + off, n);
+        p += n;
+        pa += n;
+        len -= n;
+    }
+    return true;
+}
+
+bool phys_write_buf(Machine *m, u64 pa, const void *buf, u64 len)
+{
+    return buf_access(m, pa, (void *)buf, len, true);
+}
+
+bool phys_read_buf(Machine *m, u64 pa, void *buf, u64 len)
+{
+    return buf_access(m, pa, buf, len, false);
+}
+
+bool phys_read(Machine *m, Cpu *cpu, u64 pa, unsigned size, u64 *val)
+{
+    MemRegion *r = phys_find(m, pa);
+    if (!r || pa - r->base + size > r->size)
+        return false;
+    if (r->host) {
+        u64 v = 0;
+        memcpy(&v, r->host + (pa - r->base), size);
+        *val = v;
+        return true;
+    }
+    if (!r->read)
+        return false;
+    return r->read(r->opaque, cpu, pa - r->base, size, val);
+}
+
+bool phys_write(Machine *m, Cpu *cpu, u64 pa, unsigned size, u64 val)
+{
+    MemRegion *r = phys_find(m, pa);
+    if (!r || pa - r->base + size > r->size)
+        return false;
+    if (r->host) {
+        if (r->readonly)
+            return false;
+        memcpy(r->host + (pa - r->base), &val, size);
+        return true;
+    }
+    if (!r->write)
+        return false;
+    return r->write(r->opaque, cpu, pa - r->base, size, val);
+}
+
+u64 machine_now_ns(const Machine *m, const Cpu *c)
+{
+    u64 ran = c && c->budget >= 0 && (u64)c->budget <= m->quantum ? m->quantum - (u64)c->budget : 0;
+    return m->round_start_ns + ran * m->ns_per_insn;
+}

@@ -1,0 +1,215 @@
+/*
+ * mmu/tlb.c — the per-core soft TLB and the slow paths of loads, stores and
+ * instruction fetch: translate, check alignment (Arm ARM B2.5), raise the
+ * architectural abort, access RAM or MMIO, refill the TLB.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/regs.h"
+#include "exceptions/exceptions.h"
+#include "mmu/mmu.h"
+#include "trace/trace.h"
+
+void tlb_init(Cpu *c)
+{
+    c->tlb = calloc(1, sizeof(TlbSet));
+    if (!c->tlb)
+        hs_fatal("out of memory allocating a TLB");
+    tlb_flush_all(c);
+}
+
+static void clear_entry(TlbSet *t, unsigned idx, unsigned i)
+{
+    t->e[idx][i].tag_r = t->e[idx][i].tag_w = t->e[idx][i].tag_x = TLB_TAG_INVALID;
+    t->e[idx][i].addend = 0;
+    t->x[idx][i].valid = 0;
+}
+
+void tlb_flush_idx(Cpu *c, MmuIdx idx)
+{
+    for (unsigned i = 0; i < TLB_ENTRIES; i++)
+        clear_entry(c->tlb, idx, i);
+    c->tlb->gen++;
+}
+
+void tlb_flush_all(Cpu *c)
+{
+    for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++)
+        tlb_flush_idx(c, (MmuIdx)idx);
+}
+
+void tlb_flush_va(Cpu *c, MmuIdx idx, u64 va, int asid)
+{
+    /* Entries are 4 KiB; a larger block maps several entries, so drop every
+     * entry whose VA page matches (by index) and, conservatively, any entry
+     * whose tag is in the same page. */
+    unsigned i = (va >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1);
+    TlbExtra *x = &c->tlb->x[idx][i];
+    if (x->valid && (asid < 0 || x->global || x->asid == (u16)asid))
+        clear_entry(c->tlb, idx, i);
+    c->tlb->gen++;
+}
+
+void tlb_flush_asid(Cpu *c, MmuIdx idx, u16 asid)
+{
+    for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+        TlbExtra *x = &c->tlb->x[idx][i];
+        if (x->valid && !x->global && x->asid == asid)
+            clear_entry(c->tlb, idx, i);
+    }
+    c->tlb->gen++;
+}
+
+/* Regime's SCTLR for alignment checks. */
+static u64 regime_sctlr(const Cpu *c, MmuIdx idx)
+{
+    switch (idx) {
+    case MMU_E3: return c->sctlr_el[3];
+    case MMU_E2: return c->sctlr_el[2];
+    default: return c->sctlr_el[1];
+    }
+}
+
+static bool is_device(u8 attr)
+{
+    return (attr & 0xf0) == 0;
+}
+
+static void fill(Cpu *c, u64 va, MmuIdx idx, const TransResult *r, MemRegion *reg)
+{
+    unsigned i = (va >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1);
+    TlbEntry *e = &c->tlb->e[idx][i];
+    TlbExtra *x = &c->tlb->x[idx][i];
+    u64 vpage = va & TLB_PAGE_MASK;
+    u64 ppage = r->pa & TLB_PAGE_MASK;
+    clear_entry(c->tlb, idx, i);
+    if (!reg->host)
+        return;
+    /* Watchpoints/breakpoints keep their pages on the slow path. */
+    if (unlikely(c->m->slow & SLOW_BREAK))
+        return;
+    e->addend = (uintptr_t)(reg->host + (ppage - reg->base)) - vpage;
+    if (r->perm & 1)
+        e->tag_r = vpage;
+    if ((r->perm & 2) && !reg->readonly)
+        e->tag_w = vpage;
+    if (r->perm & 4)
+        e->tag_x = vpage;
+    x->pa_page = ppage;
+    x->region = reg;
+    x->asid = r->asid;
+    x->vmid = r->vmid;
+    x->global = r->global;
+    x->valid = 1;
+}
+
+static NORETURN void raise_simple(Cpu *c, u64 va, AccType acc, unsigned flags, FaultType t)
+{
+    Fault f = {.type = t, .level = -1};
+    mmu_raise_fault(c, va, acc, flags, &f);
+}
+
+/* Translate + locate; raises on any fault.  Returns the region. */
+static MemRegion *resolve(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx,
+                          unsigned flags, TransResult *r)
+{
+    Fault f;
+    if ((va & (size - 1)) && ((flags & MEMF_ALIGN) || (regime_sctlr(c, idx) & SCTLR_A)))
+        raise_simple(c, va, acc, flags, FAULT_ALIGNMENT);
+    if (!mmu_translate(c, va, acc, idx, r, &f))
+        mmu_raise_fault(c, va, acc, flags, &f);
+    if ((va & (size - 1)) && acc != ACC_EXEC && is_device(r->attr))
+        raise_simple(c, va, acc, flags, FAULT_ALIGNMENT);
+    MemRegion *reg = phys_find(c->m, r->pa);
+    if (!reg || (reg->secure_only && r->ns) || (acc == ACC_WRITE && reg->readonly && reg->host)) {
+        if (unlikely(c->m->trace & TRACE_MMIO))
+            trace_mmio(c, reg ? reg->name : "(nothing)", r->pa, size, 0, acc == ACC_WRITE, false);
+        raise_simple(c, va, acc, flags, FAULT_SYNC_EXT);
+    }
+    return reg;
+}
+
+/* Accesses that cross a 4 KiB page: split into bytes (each checked). */
+static bool crosses(u64 va, unsigned size)
+{
+    return ((va & (TLB_PAGE_SIZE - 1)) + size) > TLB_PAGE_SIZE;
+}
+
+u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
+{
+    TransResult r;
+    c->tlb->misses++;
+    if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
+        /* Translate both pages before reading, so a fault leaves no effect. */
+        u64 v = 0;
+        resolve(c, va, 1, ACC_READ, idx, flags, &r);
+        resolve(c, va + size - 1, 1, ACC_READ, idx, flags, &r);
+        for (unsigned i = 0; i < size; i++)
+            v |= mmu_read_slow(c, va + i, 1, idx, flags) << (8 * i);
+        return v;
+    }
+    MemRegion *reg = resolve(c, va, size, ACC_READ, idx, flags, &r);
+    if (reg->host) {
+        fill(c, va, idx, &r, reg);
+        return ld_host(reg->host + (r.pa - reg->base), size);
+    }
+    u64 v = 0;
+    bool ok = reg->read && reg->read(reg->opaque, c, r.pa - reg->base, size, &v);
+    if (unlikely(c->m->trace & TRACE_MMIO))
+        trace_mmio(c, reg->name, r.pa, size, v, false, ok);
+    if (!ok)
+        raise_simple(c, va, ACC_READ, flags, FAULT_SYNC_EXT);
+    return v;
+}
+
+void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned flags)
+{
+    TransResult r;
+    c->tlb->misses++;
+    if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
+        resolve(c, va, 1, ACC_WRITE, idx, flags, &r);
+        resolve(c, va + size - 1, 1, ACC_WRITE, idx, flags, &r);
+        for (unsigned i = 0; i < size; i++)
+            mmu_write_slow(c, va + i, 1, (val >> (8 * i)) & 0xff, idx, flags);
+        return;
+    }
+    MemRegion *reg = resolve(c, va, size, ACC_WRITE, idx, flags, &r);
+    if (reg->host) {
+        u8 *h = reg->host + (r.pa - reg->base);
+        fill(c, va, idx, &r, reg);
+        if (c->m->excl_holders)
+            excl_store_hook(c, h, size);
+        st_host(h, size, val);
+        return;
+    }
+    bool ok = reg->write && reg->write(reg->opaque, c, r.pa - reg->base, size, val);
+    if (unlikely(c->m->trace & TRACE_MMIO))
+        trace_mmio(c, reg->name, r.pa, size, val, true, ok);
+    if (!ok)
+        raise_simple(c, va, ACC_WRITE, flags, FAULT_SYNC_EXT);
+}
+
+void mmu_fetch_page(Cpu *c, u64 va, const u8 **host, DecodedInsn **code)
+{
+    MmuIdx idx = (MmuIdx)c->mmu_idx;
+    unsigned i = (va >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1);
+    TlbEntry *e = &c->tlb->e[idx][i];
+    TlbExtra *x = &c->tlb->x[idx][i];
+    if (e->tag_x != (va & TLB_PAGE_MASK) || !x->valid) {
+        TransResult r;
+        MemRegion *reg = resolve(c, va, 4, ACC_EXEC, idx, 0, &r);
+        if (!reg->host)
+            raise_simple(c, va, ACC_EXEC, 0, FAULT_SYNC_EXT);   /* fetch from MMIO */
+        fill(c, va, idx, &r, reg);
+        if (!x->valid) {   /* not cacheable (breakpoints active): compute directly */
+            u64 ppage = r.pa & TLB_PAGE_MASK;
+            *host = reg->host + (ppage - reg->base);
+            *code = reg->code + (ppage - reg->base) / 4;
+            return;
+        }
+    }
+    u64 off = x->pa_page - x->region->base;
+    *host = x->region->host + off;
+    *code = x->region->code + off / 4;
+}
