@@ -19,8 +19,8 @@
 
 void a64_unallocated(Cpu *c, u32 insn)
 {
-    snprintf(c->reason_buf, sizeof(c->reason_buf), "unallocated encoding 0x%08x", insn);
-    exc_undefined(c, c->reason_buf);
+    snprintf(c->reason_buf, sizeof(c->reason_buf), "unallocated or unimplemented encoding 0x%08x", insn);
+    exc_unimplemented(c, c->reason_buf);
 }
 
 static void predecode(DecodedInsn *d, u32 insn)
