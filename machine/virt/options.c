@@ -244,6 +244,7 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
     virt_default_options(o);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        const char *orig = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         /* Accept --opt as -opt for QEMU options, as QEMU does. */
         if (a[0] == '-' && a[1] == '-' && strcmp(a, "--trace") && strcmp(a, "--trace-file") &&
@@ -345,7 +346,7 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             if (!opt_parse_u64(v, &o->stop_after) || !o->stop_after)
                 return fail("--stop-after %s: expected a positive step count%s", v, "");
         } else {
-            return fail("unknown or unsupported option '%s' (see --help)%s", a, "");
+            return fail("unknown or unsupported option '%s' (see --help)%s", orig, "");
         }
 #undef NEED
     }

@@ -123,12 +123,6 @@ Machine *virt_create(const VirtOptions *o)
                 goto fail_msg;
         } else {
             /* Raw binary kernel: at RAM base + 0x80000 as QEMU does for non-Linux images. */
-            FILE *f = fopen(o->kernel, "rb");
-            if (!f) {
-                snprintf(err, sizeof(err), "%s: cannot open kernel image", o->kernel);
-                goto fail_msg;
-            }
-            fclose(f);
             entry = VIRT_RAM_BASE + 0x80000;
             if (!load_raw(m, o->kernel, entry, NULL, err, sizeof(err)))
                 goto fail_msg;
