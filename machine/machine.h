@@ -87,6 +87,7 @@ struct Machine {
     Conduit psci_conduit;     /* built-in PSCI conduit, or NONE (guest EL3 firmware) */
     bool semihosting;
     unsigned boot_el;         /* EL the loaded program starts at */
+    u64 dtb_addr;             /* where the DTB was placed (0: none) */
 
     /* Global exclusive monitor: number of cores holding a reservation. */
     unsigned excl_holders;

@@ -18,6 +18,10 @@ int main(int argc, char **argv)
     Machine *m = virt_create(&o);
     if (!m)
         return 1;
+    if (o.dump_dtb) {   /* -M virt,dumpdtb=F: write the DTB and exit, as QEMU does */
+        virt_destroy(m);
+        return 0;
+    }
     m->stop_after = o.stop_after;
     int code = machine_run(m);
     fflush(stdout);
