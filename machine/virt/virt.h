@@ -55,6 +55,8 @@ typedef struct VirtOptions {
     u64 quantum;                /* instructions per round-robin slot */
     u64 ns_per_insn;
     u64 stop_after;             /* 0: no limit */
+    u64 digest_every;           /* 0: no determinism checkpoints */
+    const char *digest_file, *expect_digests;
     const char *gdb;            /* NULL, or "tcp::PORT" / "unix:PATH" */
     bool gdb_wait;              /* -S */
 } VirtOptions;
