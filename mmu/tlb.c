@@ -132,6 +132,15 @@ static MemRegion *resolve(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx
     return reg;
 }
 
+u64 mmu_probe_pa(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx, unsigned flags,
+                 const u8 **host)
+{
+    TransResult r;
+    MemRegion *reg = resolve(c, va, size, acc, idx, flags, &r);
+    *host = reg->host ? reg->host + (r.pa - reg->base) : NULL;
+    return r.pa;
+}
+
 /* Accesses that cross a 4 KiB page: split into bytes (each checked). */
 static bool crosses(u64 va, unsigned size)
 {
