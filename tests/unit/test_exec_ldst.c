@@ -218,6 +218,16 @@ TEST(exec_ldst_exclusive_monitor)
     run(c, CODE + 4, st, 1);
     ASSERT_EQ(c->x[2], 1);
     ASSERT_EQ(rd64(m, DATA), 6);
+    /* the clearing is a WFE wake-up event for the other core */
+    o->event = false;
+    o->x[1] = DATA;
+    run(o, CODE + 0x100, ld, 1);     /* core 1 reserves DATA */
+    c->x[5] = 1;
+    c->x[6] = DATA + 40;
+    run(c, CODE + 0x200, other_str, 1);
+    ASSERT_TRUE(o->event);
+    ASSERT_EQ(o->excl_size, 0);
+    o->event = false;
     /* ... but not a store to another granule */
     run(c, CODE, ld, 1);
     o->x[6] = DATA + 64;
