@@ -21,28 +21,8 @@
  *    is used, then Ws receives the status.
  *  - LDXR/LDAR Rs/Rt2 fields that should be 0b11111 are ignored.
  */
-#include "cpu/cpu_internal.h"
 #include "cpu/exclusive.h"
-
-/* SP alignment check for base register SP (CheckSPAlignment(), D1.8.2):
- * SCTLR_ELx.SA at EL1-3, SCTLR_EL1.SA0 at EL0.  Raises EC 0x26. */
-static inline void check_sp_align(Cpu *c, unsigned rn)
-{
-    if (rn != 31 || !(c->x[31] & 15))
-        return;
-    bool check = c->el == 0 ? (c->sctlr_el[1] & SCTLR_SA0) : (c->sctlr_el[c->el] & SCTLR_SA);
-    if (check)
-        exc_take_sync(c, exc_default_target(c), syn(EC_SP_ALIGN, 0), 0, false, c->pc,
-                      c->el == 0 ? "SP not 16-byte aligned (SCTLR_EL1.SA0=1)"
-                                 : "SP not 16-byte aligned (SCTLR_ELx.SA=1)");
-}
-
-/* Base address Rn/SP, checking SP alignment when Rn is SP. */
-static inline u64 ldst_base(Cpu *c, unsigned rn)
-{
-    check_sp_align(c, rn);
-    return xreg_sp(c, rn);
-}
+#include "cpu/ldst.h"
 
 static inline MmuIdx cur_idx(const Cpu *c)
 {
