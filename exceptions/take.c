@@ -45,9 +45,7 @@ const char *exc_ec_name(unsigned ec)
 
 unsigned exc_default_target(const Cpu *c)
 {
-    if (c->el == 0)
-        return route_el2_enabled(c) && (c->hcr_el2 & HCR_EL2_TGE) ? 2 : 1;
-    return c->el;
+    return route_default_target(c);
 }
 
 /* Common entry: state changes of AArch64.TakeException. */
