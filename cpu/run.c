@@ -15,6 +15,7 @@
 #include "cpu/cpu_internal.h"
 #include "decoder/decode.h"
 #include "exceptions/route.h"
+#include "trace/digest.h"
 #include "trace/trace.h"
 
 void a64_unallocated(Cpu *c, u32 insn)
@@ -196,6 +197,8 @@ int machine_run(Machine *m)
             ran = true;
         }
         m->steps += m->quantum;
+        if (m->digest && m->steps >= m->next_digest)
+            digest_checkpoint(m);
         if (m->stop_after && m->steps >= m->stop_after) {
             m->exit_code = 4;
             break;
