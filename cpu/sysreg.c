@@ -20,6 +20,7 @@ static const SysRegTable *const sysreg_tables[] = {
     &sysregs_pmu,      /* exceptions/pmu.c */
     &sysregs_debug,    /* exceptions/sysreg_debug.c */
     &sysregs_impdef,   /* exceptions/sysreg_impdef.c */
+    &sysregs_fp,
 };
 
 bool sysreg_init(Machine *m)
