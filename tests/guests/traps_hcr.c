@@ -9,7 +9,10 @@
  *   TLBI: those instructions belong to the MMU rows; their checks are in
  *   exceptions/traps.c and tests/unit/test_traps.c.)
  * Runs with -M virt,secure=on,virtualization=on.  Expected output taken
- * from QEMU 7.2 (traps_hcr.expected) except where noted there.
+ * from QEMU 7.2 (traps_hcr.expected) except where QEMU 7.2 differs from the
+ * Arm ARM, where the expected line is hyperstep's (Arm ARM) one:
+ *   - QEMU 7.2 has no HCR_EL2.TIDCP (it came in QEMU 8.0): no trap there;
+ *   - QEMU 7.2 never traps WFE (WFE is a YIELD there), HCR_EL2.TWE ignored.
  */
 #include "traputil.h"
 

@@ -25,6 +25,7 @@ typedef u64 (*lower_fn)(u64);
 static inline u64 run_at(int el, const char *fn, u64 arg)
 {
     hs_exc_reset();
+    hs_last.type = hs_last.source = -1;
     if (el == hs_current_el())
         return ((lower_fn)(void *)fn)(arg);
     return hs_call_lower(el, (lower_fn)(void *)fn, arg, 0);
