@@ -84,6 +84,11 @@ void pmu_sync(Cpu *c)
 {
     u64 n = c->icount - c->pmu_last_icount;
     c->pmu_last_icount = c->icount;
+    pmu_retire(c, n);
+}
+
+void pmu_retire(Cpu *c, u64 n)
+{
     if (!n)
         return;
     if ((c->pmcr_el0 & PMCR_E) && (c->pmcntenset & PMCC_BIT) && filter_counts(c, c->pmccfiltr_el0) &&

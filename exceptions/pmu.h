@@ -26,6 +26,10 @@
 
 /* Account instructions retired since the last sync at the current EL. */
 void pmu_sync(Cpu *c);
+/* Count N instructions retired at the current EL (pmu_sync's core; the
+ * exception code uses it for SVC/HVC/SMC, which retire although they end in
+ * an exception, while other synchronous exceptions do not retire). */
+void pmu_retire(Cpu *c, u64 n);
 /* Count one occurrence of event EVT (0x09 EXC_TAKEN, 0x0A EXC_RETURN) at the
  * current EL (call after pmu_sync()). */
 void pmu_event(Cpu *c, unsigned evt);

@@ -83,7 +83,15 @@ NORETURN void exc_take_sync(Cpu *c, unsigned target, u32 esr, u64 far,
     if (far_valid)
         c->far_el[target] = far;
     c->trap_reason = reason;
+    /* PMU: the instructions before this one retired at the old EL; this one
+     * retired too if it is SVC/HVC/SMC (preferred return = next instruction),
+     * else it did not.  Either way the run loop's icount++ for it must not be
+     * counted again at the new EL. */
+    pmu_sync(c);
+    if (ret != c->pc && ret == c->pc + 4 && !far_valid)
+        pmu_retire(c, 1);
     enter(c, target, VEC_SYNC);
+    c->pmu_last_icount = c->icount + 1;
     if (unlikely(c->m->trace & TRACE_EXC))
         trace_exception(c, from, target, esr, far, far_valid, ret, reason);
     emu_assert(c->exc_jmp);

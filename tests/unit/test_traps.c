@@ -237,6 +237,44 @@ TEST(pmu_counts_instructions_exactly)
     virt_destroy(m);
 }
 
+/* INST_RETIRED counts SVC (architecturally executed) but not an UNDEFINED
+ * instruction, at the EL that executed it. */
+TEST(pmu_exceptions_and_retirement)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    c->pmcr_el0 |= 1;
+    c->pmcntenset = 1;
+    c->pmevtyper[0] = 1u << 31 | 0x08;   /* P=1: not EL1; count EL0 only (U=0) */
+    cpu_set_el_spsel(c, 0, 0);
+    pmu_sync(c);
+    static const u32 code[] = {0xd503201f, 0xd4000001};   /* nop; svc #0 */
+    phys_write_buf(m, CODE, code, sizeof(code));
+    c->pc = CODE;
+    cpu_run(c, 2);
+    ASSERT_EQ(c->el, 1);
+    pmu_sync(c);
+    ASSERT_EQ(c->pmevcntr[0], 2u);
+    static const u32 code2[] = {0xd503201f, 0x00000000};  /* nop; udf */
+    phys_write_buf(m, CODE, code2, sizeof(code2));
+    cpu_set_el_spsel(c, 0, 0);
+    pmu_sync(c);
+    c->pc = CODE;
+    cpu_run(c, 2);
+    ASSERT_EQ(c->el, 1);
+    pmu_sync(c);
+    ASSERT_EQ(c->pmevcntr[0], 3u);
+    /* EXC_TAKEN (0x09) counted at EL0 for both exceptions above? Count now. */
+    c->pmevtyper[1] = 0x09;
+    c->pmcntenset |= 2;
+    cpu_set_el_spsel(c, 0, 0);
+    pmu_sync(c);
+    c->pc = CODE + 4;
+    cpu_run(c, 1);
+    ASSERT_EQ(c->pmevcntr[1], 1u);
+    virt_destroy(m);
+}
+
 TEST(rmr_el3_warm_reset)
 {
     Machine *m = mk();
