@@ -27,6 +27,9 @@ TRAP_FN(p_pmcr0, "mrs x0, pmcr_el0");
 TRAP_FN(p_userenr, "mrs x10, pmuserenr_el0");
 TRAP_FN(p_swinc, "msr pmswinc_el0, x0");
 TRAP_FN(p_evcnt3, "mrs x11, pmevcntr3_el0");
+TRAP_FN(f_bp, "nop");
+/* Breakpoint on the NOP at +4 with PSTATE.D clear. */
+TRAP_FN(f_bp_d0, "msr daifclr, #8\nnop\nmsr daifset, #8");
 
 #define TPMCR (1ul << 5)
 #define TPM (1ul << 6)
@@ -90,6 +93,27 @@ static u64 el2_main(u64 arg)
     one("TPMCR PMCCNTR_EL0 (not trapped)", 1, p_ccnt, 0, 0);
     mdcr2(0);
     one("TPM=0 PMCR_EL0", 1, p_pmcr, 0, 0);
+
+    /* Hardware breakpoint 0 on f_bp at EL1 (PMC=01, BAS=1111), OS lock
+     * released, MDSCR_EL1.MDE=1.  TDE=1: taken to EL2 (EC 0x30). */
+    WRITE_SYSREG(oslar_el1, 0);
+    WRITE_SYSREG(mdscr_el1, 1ul << 15);
+    WRITE_SYSREG(dbgbvr0_el1, (u64)f_bp);
+    WRITE_SYSREG(dbgbcr0_el1, 1 | (1 << 1) | (0xf << 5));
+    mdcr2(TDE);
+    one("breakpoint at EL1, MDCR_EL2.TDE=1", 1, f_bp, 2, ESR(0x30, 0x22));
+    mdcr2(0);
+    /* TDE=0: the target is EL1 = the current EL: needs KDE=1 and PSTATE.D=0. */
+    one("breakpoint at EL1, KDE=0", 1, f_bp, 0, 0);
+    WRITE_SYSREG(mdscr_el1, (1ul << 15) | (1ul << 13));
+    one("breakpoint at EL1, KDE=1 PSTATE.D=1", 1, f_bp, 0, 0);
+    WRITE_SYSREG(dbgbvr0_el1, (u64)f_bp_d0 + 4);
+    run_at(1, f_bp_d0, 0);
+    show("breakpoint at EL1, KDE=1 PSTATE.D=0", f_bp_d0, 0);
+    EXPECT_EXC(1, ESR(0x31, 0x22), f_bp_d0, 4);
+    WRITE_SYSREG(dbgbcr0_el1, 0);
+    WRITE_SYSREG(mdscr_el1, 0);
+    WRITE_SYSREG(oslar_el1, 1);
 
     /* HPMN: EL1 sees PMCR_EL0.N = HPMN; counters >= HPMN are UNDEFINED at EL1. */
     WRITE_SYSREG(mdcr_el2, 2);
