@@ -239,14 +239,10 @@ bool exc_wfi_wakeup(const Cpu *c)
 {
     if (c->irq_lines & (CPU_LINE_IRQ | CPU_LINE_FIQ | CPU_LINE_SERROR))
         return true;
-    if (c->el <= 1 && c->ns && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
-        u64 h = c->hcr_el2;
-        if ((h & HCR_EL2_IMO) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)))
-            return true;
-        if ((h & HCR_EL2_FMO) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)))
-            return true;
-        if ((h & HCR_EL2_AMO) && (h & HCR_EL2_VSE))
-            return true;
-    }
-    return false;
+    u64 h = c->hcr_el2;
+    if (route_virtual_enabled(c, ROUTE_IRQ) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)))
+        return true;
+    if (route_virtual_enabled(c, ROUTE_FIQ) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)))
+        return true;
+    return route_virtual_enabled(c, ROUTE_SERROR) && (h & HCR_EL2_VSE);
 }
