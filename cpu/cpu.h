@@ -183,6 +183,12 @@ struct Cpu {
     u64 cpuactlr_el1, cpuectlr_el1, cpumerrsr_el1;
     u64 l2ectlr_el1, l2actlr_el1, l2merrsr_el1;
     u64 osdtrrx_el1, osdtrtx_el1, oseccr_el1;
+    /* PMU overflow interrupt output (an IrqLine's fields, see
+     * exceptions/pmu.h pmu_connect_irq); unset = not wired. */
+    void (*pmu_irq_set)(void *opaque, unsigned line, bool level);
+    void *pmu_irq_opaque;
+    unsigned pmu_irq_num;
+    bool pmu_irq_level;
 };
 
 /* Interrupt input lines of a core (Arm ARM D1.3 "Asynchronous exceptions"). */
