@@ -189,6 +189,9 @@ struct Cpu {
     void *pmu_irq_opaque;
     unsigned pmu_irq_num;
     bool pmu_irq_level;
+    /* Software step (exceptions/debug.h): armed at icount step_icount. */
+    bool step_armed;
+    u64 step_icount;
 };
 
 /* Interrupt input lines of a core (Arm ARM D1.3 "Asynchronous exceptions"). */

@@ -8,9 +8,13 @@
  * only, 10 Secure only), enabled per AArch64.GenerateDebugExceptionsFrom
  * (OS lock, OS double lock, MDCR_EL3.SDD, MDSCR_EL1.KDE + PSTATE.D for
  * same-EL targets, routing by MDCR_EL2.TDE / HCR_EL2.TGE) and MDSCR_EL1.MDE.
+ * Software step (D2.12): MDSCR_EL1.SS with PSTATE.SS: active-not-pending
+ * lets one instruction run, then the Software Step exception (EC 0x32/0x33,
+ * ISS ISV=1 and EX = load-exclusive when an instruction was stepped, ISV=0
+ * when taken straight after an ERET with SPSR.SS=0; IFSC 0x22)
+ * is taken before the next one; SVC/HVC/SMC count as stepped (SPSR.SS=0).
  * Not implemented: context-ID and linked breakpoint types (never match),
- * watchpoints (the registers hold values but never fire), software step,
- * halting debug.
+ * watchpoints (the registers hold values but never fire), halting debug.
  */
 #ifndef EMU_EXCEPTIONS_DEBUG_H
 #define EMU_EXCEPTIONS_DEBUG_H
@@ -19,8 +23,12 @@
 
 /* Recompute whether any breakpoint is armed (sets/clears PEND_DEBUG). */
 void debug_update(Cpu *c);
-/* Between instructions while PEND_DEBUG is set: take a Breakpoint exception
- * (EC 0x30/0x31, ISS IFSC=0b100010, ELR = PC) if one matches c->pc. */
+/* Between instructions while PEND_DEBUG is set: take a pending Software
+ * Step exception, or a Breakpoint exception (EC 0x30/0x31, ISS
+ * IFSC=0b100010, ELR = PC) if one matches c->pc. */
 void debug_check_breakpoint(Cpu *c);
+/* Is software step active at the current EL (MDSCR_EL1.SS and debug
+ * exceptions enabled)?  Used by exception entry for SPSR.SS. */
+bool debug_step_active(const Cpu *c);
 
 #endif

@@ -92,6 +92,8 @@ static void update_irq(Cpu *c)
 
 void pmu_sync(Cpu *c)
 {
+    if (c->icount < c->pmu_last_icount)   /* inside exc_take_sync's window */
+        return;
     u64 n = c->icount - c->pmu_last_icount;
     c->pmu_last_icount = c->icount;
     pmu_retire(c, n);

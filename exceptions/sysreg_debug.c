@@ -82,13 +82,14 @@ static void wr_dbg(Cpu *c, const SysRegDesc *r, u64 v)
     debug_update(c);
 }
 
+#define MDSCR_SS (1u << 0)
 #define MDSCR_KDE (1u << 13)
 #define MDSCR_MDE (1u << 15)
 #define BCR_E 1u
 
 void debug_update(Cpu *c)
 {
-    bool armed = false;
+    bool armed = (c->mdscr_el1 & MDSCR_SS) != 0;
     if (c->mdscr_el1 & MDSCR_MDE)
         for (unsigned i = 0; i < 2; i++)
             armed |= (c->dbgbcr[i] & BCR_E) != 0;
@@ -125,10 +126,43 @@ static bool bp_matches(const Cpu *c, unsigned i)
     return el_ok && sec_ok && ((c->pc ^ c->dbgbvr[i]) & va_mask) == 0;
 }
 
+bool debug_step_active(const Cpu *c)
+{
+    unsigned target;
+    return (c->mdscr_el1 & MDSCR_SS) && debug_enabled(c, &target);
+}
+
+/* Software step state machine (D2.12.3), run before each instruction. */
+static void check_step(Cpu *c, unsigned target)
+{
+    bool ex = false, isv = false;
+    if (c->ss) {
+        if (!c->step_armed || c->icount == c->step_icount) {
+            /* active-not-pending: let one instruction execute */
+            c->step_armed = true;
+            c->step_icount = c->icount;
+            return;
+        }
+        /* the stepped instruction completed: active-pending now */
+        c->ss = 0;
+        isv = true;   /* an instruction was stepped: EX is valid */
+        ex = (c->insn & 0x3fc00000u) == 0x08400000u;   /* LDXR/LDAXR/LDXP/LDAXP */
+    }
+    c->step_armed = false;
+    snprintf(c->reason_buf, sizeof(c->reason_buf), "software step at EL%u (MDSCR_EL1.SS=1)%s", c->el,
+             target == 2 ? ((c->mdcr_el2 & MDCR_EL2_TDE) ? ", routed by MDCR_EL2.TDE=1" : ", routed by HCR_EL2.TGE=1") : "");
+    unsigned ec = target > c->el ? EC_SSTEP_LOWER : EC_SSTEP_CUR;
+    exc_take_sync(c, target, syn(ec, (isv ? 1u << 24 : 0) | (ex ? 1u << 6 : 0) | 0x22), 0, false, c->pc, c->reason_buf);
+}
+
 void debug_check_breakpoint(Cpu *c)
 {
     unsigned target;
-    if (!(c->mdscr_el1 & MDSCR_MDE) || !debug_enabled(c, &target))
+    if (!debug_enabled(c, &target))
+        return;
+    if (c->mdscr_el1 & MDSCR_SS)
+        check_step(c, target);
+    if (!(c->mdscr_el1 & MDSCR_MDE))
         return;
     for (unsigned i = 0; i < 2; i++) {
         if (!bp_matches(c, i))

@@ -8,6 +8,7 @@
 
 #include "exceptions/exceptions.h"
 #include "cpu/exclusive.h"
+#include "exceptions/debug.h"
 #include "exceptions/pmu.h"
 #include "exceptions/route.h"
 #include "machine/machine.h"
@@ -66,6 +67,7 @@ static void enter(Cpu *c, unsigned target, unsigned offset)
     c->daif = PSTATE_D | PSTATE_A | PSTATE_I | PSTATE_F;
     c->il = 0;
     c->ss = 0;
+    c->step_armed = false;
     c->pending &= ~PEND_IL;
     cpu_set_el_spsel(c, target, 1);
     c->pc = c->vbar_el[target] + base + offset;
@@ -90,7 +92,13 @@ NORETURN void exc_take_sync(Cpu *c, unsigned target, u32 esr, u64 far,
     pmu_sync(c);
     if (ret != c->pc && ret == c->pc + 4 && !far_valid)
         pmu_retire(c, 1);
+    /* Software step: SVC/HVC/SMC complete the stepped instruction, so the
+     * return must take the step exception at once (SPSR.SS=0); other
+     * synchronous exceptions leave it to be stepped again (SPSR.SS kept). */
+    bool stepped_call = c->ss && ret == c->pc + 4 && !far_valid;
     enter(c, target, VEC_SYNC);
+    if (stepped_call)
+        c->spsr_el[target] &= ~PSTATE_SS;
     c->pmu_last_icount = c->icount + 1;
     if (unlikely(c->m->trace & TRACE_EXC))
         trace_exception(c, from, target, esr, far, far_valid, ret, reason);
@@ -167,6 +175,11 @@ void exc_return(Cpu *c)
     } else {
         cpu_set_pstate(c, spsr);
         c->il = (spsr & PSTATE_IL) != 0;
+        /* PSTATE.SS takes SPSR.SS only if software step is active at the
+         * target (D2.12.3); a fresh step starts there. */
+        c->step_armed = false;
+        if (!debug_step_active(c))
+            c->ss = 0;
         if (c->il)
             c->pending |= PEND_IL;
     }
