@@ -9,6 +9,7 @@
 #include "machine/virt/virt.h"
 #include "trace/digest.h"
 #include "trace/steplog.h"
+#include "trace/tarmac.h"
 
 int main(int argc, char **argv)
 {
@@ -45,8 +46,17 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    if (o.tarmac) {
+        char err[256];
+        if (!tarmac_setup(m, o.tarmac, err, sizeof(err))) {
+            fprintf(stderr, "hyperstep: %s\n", err);
+            virt_destroy(m);
+            return 1;
+        }
+    }
     int code = machine_run(m);
     steplog_finish(m);
+    tarmac_finish(m);
     code = digest_finish(m, code);
     fflush(stdout);
     virt_destroy(m);
