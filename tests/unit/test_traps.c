@@ -12,6 +12,7 @@
 #include "machine/virt/virt.h"
 #include "cpu/regs.h"
 #include "exceptions/exceptions.h"
+#include "exceptions/debug.h"
 #include "exceptions/pmu.h"
 #include "exceptions/route.h"
 #include "exceptions/traps.h"
@@ -514,5 +515,28 @@ TEST(pmu_overflow_interrupt)
     c->x[0] = 1;
     exec1(c, 1, 0xd51b9c60);
     ASSERT_EQ(p.level, 0);
+    virt_destroy(m);
+}
+
+/* Debug events explain themselves too. */
+TEST(debug_event_explanations)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    c->oslsr_el1 &= ~2ull;                 /* OS lock released */
+    c->mdscr_el1 = 1u << 15;               /* MDE */
+    c->dbgbvr[0] = CODE;
+    c->dbgbcr[0] = 1 | 1 << 1 | 0xf << 5;  /* E, PMC=01 (EL1), BAS=1111 */
+    c->mdcr_el2 = MDCR_EL2_TDE | 6;
+    debug_update(c);
+    expect_trap(c, 1, 0xd503201f, 2, EC_BKPT_LOWER,
+                "hardware breakpoint 0 (DBGBVR0_EL1) at EL1, routed by MDCR_EL2.TDE=1");
+    ASSERT_EQ(c->esr_el[2], 0xc2000022u);
+    c->dbgbcr[0] = 0;
+    c->mdscr_el1 = 1;                      /* SS */
+    debug_update(c);
+    /* ERET-free start: PSTATE.SS=0 at EL1 = active-pending: step exception at once. */
+    expect_trap(c, 1, 0xd503201f, 2, EC_SSTEP_LOWER, "software step at EL1 (MDSCR_EL1.SS=1), routed by MDCR_EL2.TDE=1");
+    ASSERT_EQ(c->esr_el[2], 0xca000022u);
     virt_destroy(m);
 }
