@@ -192,6 +192,7 @@ struct Cpu {
     /* Software step (exceptions/debug.h): armed at icount step_icount. */
     bool step_armed;
     u64 step_icount;
+    bool watch_armed;     /* a hardware watchpoint is enabled (MMU slow path checks) */
 };
 
 /* Interrupt input lines of a core (Arm ARM D1.3 "Asynchronous exceptions"). */
