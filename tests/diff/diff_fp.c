@@ -282,7 +282,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(data); i++)
         data[i] = (u8)rnd();
 
-    u64 mismatches = 0, both_undef = 0, ran = 0, skipped = 0, outside = 0;
+    u64 mismatches = 0, both_undef = 0, ran = 0, skipped = 0, outside = 0, undef_only = 0;
     bool resync = true;
     for (u64 it = 0; it < iters; it++) {
         const DecodePattern *p = &a64_patterns[pats[rnd() % npats]];
@@ -306,6 +306,12 @@ int main(int argc, char **argv)
         c->budget = 0;
         cpu_run(c, 1);
         bool hs_undef = c->pc != CODE + 4;
+        if (hs_undef && rnd() % 8) {
+            /* Most UNDEFINED draws are not worth a Unicorn run; one in
+             * eight still checks that Unicorn agrees it is UNDEFINED. */
+            undef_only++;
+            continue;
+        }
         hs_get(c, &sh);
         /* unicorn */
         uc_mem_write(uc, CODE, &insn, 4);
@@ -337,7 +343,7 @@ int main(int argc, char **argv)
         }
         bool bad = hs_undef != uc_undef || memcmp(sh.x, su.x, sizeof(sh.x)) ||
                    memcmp(sh.v, su.v, sizeof(sh.v)) || sh.nzcv != su.nzcv || sh.fpsr != su.fpsr;
-        if (ldst && !bad) {
+        if (ldst && !bad) {  /* memory */
             static u8 a[DATA_SIZE], b[DATA_SIZE];
             phys_read_buf(m, DATA, a, sizeof(a));
             uc_mem_read(uc, DATA, b, sizeof(b));
@@ -369,8 +375,10 @@ int main(int argc, char **argv)
                    s0.v[rd][1], s0.v[rd][0]);
         }
     }
-    printf("diff_fp %s: %" PRIu64 " executed, %" PRIu64 " both UNDEFINED, %" PRIu64 " excluded, %" PRIu64
-           " outside test memory or unaligned, %" PRIu64 " mismatches\n", tables, ran, both_undef, skipped, outside, mismatches);
+    printf("diff_fp %s: %" PRIu64 " compared (%" PRIu64 " executed in both, %" PRIu64 " UNDEFINED in both), %" PRIu64
+           " UNDEFINED here not sent to Unicorn, %" PRIu64 " excluded, %" PRIu64
+           " outside test memory or unaligned, %" PRIu64 " mismatches\n", tables, ran, ran - both_undef, both_undef,
+           undef_only, skipped, outside, mismatches);
     uc_close(uc);
     virt_destroy(m);
     return mismatches ? 1 : 0;
