@@ -1,6 +1,6 @@
 /*
  * cpu/exec_crypto.c — AES, SHA-1, SHA-256 (Arm ARM C7.2 AESE ... SHA256SU1,
- * pseudocode in J1 shared/functions/crypto) and CRC32/CRC32C (C6.2).
+ * pseudocode in J1 shared/functions/crypto) (CRC32 is in cpu/exec_dp_reg.c).
  */
 #include "cpu/cpu_internal.h"
 #include "cpu/fp_access.h"
@@ -208,18 +208,4 @@ void exec_CRYPTO_SHA2(Cpu *c, const A_CRYPTO_SHA2 *a)
     }
     }
     c->v[a->rd] = r;
-}
-
-void exec_CRC32(Cpu *c, const A_CRC32 *a)
-{
-    UNDEF_IF(a->sf != (a->sz == 3), "CRC32: sf must be 1 exactly for the X form");
-    u32 poly = a->c ? 0x82F63B78u : 0xEDB88320u;   /* bit-reflected 0x1EDC6F41 / 0x04C11DB7 */
-    u32 crc = (u32)xreg(c, a->rn);
-    u64 val = xreg(c, a->rm);
-    int bits = 8 << a->sz;
-    for (int i = 0; i < bits; i++) {
-        u32 bit = (crc ^ (u32)(val >> i)) & 1;
-        crc = (crc >> 1) ^ (bit ? poly : 0);
-    }
-    set_xreg(c, a->rd, crc);
 }

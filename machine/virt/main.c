@@ -76,12 +76,11 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    int code = machine_run(m);
-    steplog_finish(m);
     double t0 = wall_seconds();
     int code = machine_run(m);
     if (stats)
         print_stats(m, wall_seconds() - t0);
+    steplog_finish(m);
     code = digest_finish(m, code);
     fflush(stdout);
     virt_destroy(m);
