@@ -284,6 +284,7 @@ int main(int argc, char **argv)
 
     u64 mismatches = 0, both_undef = 0, ran = 0, skipped = 0, outside = 0, undef_only = 0;
     bool resync = true;
+    static u64 per_pat[4096];   /* compared executions per pattern (--stats) */
     for (u64 it = 0; it < iters; it++) {
         const DecodePattern *p = &a64_patterns[pats[rnd() % npats]];
         u32 insn = p->match | ((u32)rnd() & ~p->mask);
@@ -310,6 +311,7 @@ int main(int argc, char **argv)
             /* Most UNDEFINED draws are not worth a Unicorn run; one in
              * eight still checks that Unicorn agrees it is UNDEFINED. */
             undef_only++;
+            resync = true;   /* a faulting store may have written part of its data */
             continue;
         }
         hs_get(c, &sh);
@@ -337,6 +339,8 @@ int main(int argc, char **argv)
             continue;
         }
         ran++;
+        if (!hs_undef)
+            per_pat[p - a64_patterns]++;
         if (hs_undef && uc_undef) {
             both_undef++;
             continue;
@@ -348,6 +352,12 @@ int main(int argc, char **argv)
             phys_read_buf(m, DATA, a, sizeof(a));
             uc_mem_read(uc, DATA, b, sizeof(b));
             bad = memcmp(a, b, sizeof(a)) != 0;
+            if (bad)
+                for (size_t i = 0; i < sizeof(a); i++)
+                    if (a[i] != b[i]) {
+                        printf("  memory differs first at %#" PRIx64 ": hs %02x uc %02x\n", DATA + i, a[i], b[i]);
+                        break;
+                    }
         }
         if (!bad)
             continue;
@@ -379,6 +389,9 @@ int main(int argc, char **argv)
            " UNDEFINED here not sent to Unicorn, %" PRIu64 " excluded, %" PRIu64
            " outside test memory or unaligned, %" PRIu64 " mismatches\n", tables, ran, ran - both_undef, both_undef,
            undef_only, skipped, outside, mismatches);
+    if (getenv("DIFF_STATS"))
+        for (unsigned i = 0; i < npats; i++)
+            printf("  %-20s %" PRIu64 " executed and compared\n", a64_patterns[pats[i]].name, per_pat[pats[i]]);
     uc_close(uc);
     virt_destroy(m);
     return mismatches ? 1 : 0;
