@@ -17,10 +17,36 @@ static inline void check_sp(Cpu *c, unsigned rn)
                       "SP not 16-byte aligned (SCTLR_ELx.SA)");
 }
 
+/*
+ * A 16-byte access is done as two 8-byte ones; when ADDR is 8 mod 16 those
+ * are aligned, so check the 16-byte alignment rule here: Alignment fault
+ * (DFSC 0x21) if SCTLR_ELx.A=1 or the location is Device memory (which is
+ * every data access with the stage-1 MMU off), Arm ARM B2.5.2 / D5.2.9.
+ * Translation faults are left to the accesses themselves.
+ */
+static void check_align16(Cpu *c, u64 addr, AccType acc)
+{
+    if (likely(!(addr & 15)) || (addr & 7))
+        return;   /* aligned, or the 8-byte accesses check it themselves */
+    MmuIdx idx = (MmuIdx)c->mmu_idx;
+    u64 sctlr = idx == MMU_E3 ? c->sctlr_el[3] : idx == MMU_E2 ? c->sctlr_el[2] : c->sctlr_el[1];
+    bool fault = sctlr & SCTLR_A;
+    if (!fault) {
+        TransResult r;
+        Fault f;
+        fault = mmu_translate(c, addr, acc, idx, &r, &f) && (r.attr & 0xf0) == 0;
+    }
+    if (fault) {
+        Fault f = {.type = FAULT_ALIGNMENT, .level = -1};
+        mmu_raise_fault(c, addr, acc, 0, &f);
+    }
+}
+
 /* Read BYTES (1..16) at ADDR as a zero-extended register value. */
 static u128 vread(Cpu *c, u64 addr, unsigned bytes)
 {
     if (bytes == 16) {
+        check_align16(c, addr, ACC_READ);
         u64 lo = mem_read(c, addr, 8);
         u64 hi = mem_read(c, addr + 8, 8);
         return (u128)hi << 64 | lo;
@@ -36,6 +62,7 @@ static void vload(Cpu *c, unsigned rt, u64 addr, unsigned bytes)
 static void vstore(Cpu *c, unsigned rt, u64 addr, unsigned bytes)
 {
     if (bytes == 16) {
+        check_align16(c, addr, ACC_WRITE);
         mem_write(c, addr, 8, c->v[rt].d[0]);
         mem_write(c, addr + 8, 8, c->v[rt].d[1]);
     } else {
