@@ -96,7 +96,6 @@ static void two_misc(Cpu *c, bool scalar, bool q, bool u, unsigned size, unsigne
         } else {
             UNDEF_IF(size == 3, "narrowing: size=11 reserved");
             UNDEF_IF(scalar && op == 0x12 && !u, "XTN has no scalar form");
-            UNDEF_IF(op == 0x12 && u == 0 ? false : false, "");
             fp_check_access(c);
             int elems = scalar ? 1 : 64 / esize;
             for (int i = 0; i < elems; i++) {
