@@ -5,8 +5,6 @@
  */
 #include "cpu/simd_internal.h"
 
-u64 fp_expand_imm(unsigned imm8, int n);
-
 static void put_elem(VReg *r, int i, int esize, u64 v)
 {
     switch (esize) {

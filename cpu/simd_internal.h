@@ -43,6 +43,9 @@ static inline s128 vel(const Cpu *c, unsigned r, unsigned i, int esize, bool is_
     return is_unsigned ? (s128)velem(c, r, i, esize) : (s128)velem_s(c, r, i, esize);
 }
 
+/* VFPExpandImm: the FMOV 8-bit immediate as an N-bit float (cpu/exec_fp.c). */
+u64 fp_expand_imm(unsigned imm8, int n);
+
 #define SET_QC(c, sat) do { if (sat) (c)->fpsr |= FPSR_QC; } while (0)
 
 #endif
