@@ -421,7 +421,7 @@ int main(int argc, char **argv)
                     st->asym_hs_exc++;
                 else
                     st->asym_uc_exc++;
-                if (!st->memory && (st->asym_hs_exc + st->asym_uc_exc) <= 3) {
+                if ((!st->memory || verbose) && (st->asym_hs_exc + st->asym_uc_exc) <= 3) {
                     printf("ASYMMETRIC #%" PRIu64 " (%s raised, %s executed) pattern %s:\n", it,
                            hs_ok ? "unicorn" : "hyperstep", hs_ok ? "hyperstep" : "unicorn", st->p->name);
                     print_insn(&x, insn, CODE_PC);
