@@ -355,7 +355,7 @@ int main(int argc, char **argv)
             if (bad)
                 for (size_t i = 0; i < sizeof(a); i++)
                     if (a[i] != b[i]) {
-                        printf("  memory differs first at %#" PRIx64 ": hs %02x uc %02x\n", DATA + i, a[i], b[i]);
+                        printf("  memory differs first at %#" PRIx64 ": hs %02x uc %02x\n", (uint64_t)(DATA + i), a[i], b[i]);
                         break;
                     }
         }
