@@ -40,8 +40,13 @@ void excl_store_hook(Cpu *c, const u8 *h, unsigned size)
         if (o == c || !o->excl_size || !o->excl_host)
             continue;
         if (same_granule((uintptr_t)o->excl_host, (uintptr_t)h) ||
-            same_granule((uintptr_t)o->excl_host, (uintptr_t)(h + size - 1)))
+            same_granule((uintptr_t)o->excl_host, (uintptr_t)(h + size - 1))) {
+            /* Clearing another PE's global monitor is a WFE wake-up event
+             * for it (Arm ARM D1.16.2): a core spinning with LDAXR + WFE on
+             * a lock wakes when the holder's store releases it. */
             excl_clear(o);
+            o->event = true;
+        }
     }
 }
 

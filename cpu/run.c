@@ -14,6 +14,7 @@
 
 #include "cpu/cpu_internal.h"
 #include "cpu/power.h"
+#include "devices/pctl/pctl.h"
 #include "decoder/decode.h"
 #include "exceptions/route.h"
 #include "trace/trace.h"
@@ -31,6 +32,39 @@ static void predecode(DecodedInsn *d, u32 insn)
     d->insn = insn;
 }
 
+/* WFE wake-up by an interrupt: only one that is not masked, i.e. one that
+ * would be taken now (Arm ARM D1.16.2 "WFE wake-up events"; WFI instead
+ * wakes on any pending interrupt regardless of PSTATE, exc_wfi_wakeup()). */
+static bool wfe_irq_wakeup(const Cpu *c)
+{
+    static const struct { u32 line, mask; int kind; } phys[] = {
+        {CPU_LINE_SERROR, PSTATE_A, ROUTE_SERROR},
+        {CPU_LINE_FIQ, PSTATE_F, ROUTE_FIQ},
+        {CPU_LINE_IRQ, PSTATE_I, ROUTE_IRQ},
+    };
+    if (!exc_wfi_wakeup(c))
+        return false;
+    for (unsigned i = 0; i < ARRAY_SIZE(phys); i++) {
+        if (!(c->irq_lines & phys[i].line))
+            continue;
+        unsigned t = route_async_target(c, phys[i].kind);
+        if (t > c->el && t >= 2)
+            return true;
+        if (t >= c->el && !(c->daif & phys[i].mask))
+            return true;
+    }
+    if (c->el <= 1 && c->ns && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
+        u64 h = c->hcr_el2;
+        if ((h & HCR_EL2_IMO) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)) && !(c->daif & PSTATE_I))
+            return true;
+        if ((h & HCR_EL2_FMO) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)) && !(c->daif & PSTATE_F))
+            return true;
+        if ((h & HCR_EL2_AMO) && (h & HCR_EL2_VSE) && !(c->daif & PSTATE_A))
+            return true;
+    }
+    return false;
+}
+
 void cpu_wait(Cpu *c, bool wfe)
 {
     if (wfe) {
@@ -38,11 +72,14 @@ void cpu_wait(Cpu *c, bool wfe)
             c->event = false;
             return;
         }
-        /* WFE also completes at once on a pending WFI wake-up event (D1.16.2). */
-        if (exc_wfi_wakeup(c))
+        if (wfe_irq_wakeup(c))
             return;
         cpu_set_power(c, CORE_WFE, "WFE");
     } else {
+        if (unlikely(c->pctl_off_pending)) {
+            pctl_core_wfi(c);   /* power controller: PPOFFR takes effect at WFI */
+            return;
+        }
         if (exc_wfi_wakeup(c))
             return;
         cpu_set_power(c, CORE_WFI, "WFI");
@@ -176,8 +213,8 @@ static bool try_wake(Cpu *c)
         if (c->event) {
             c->event = false;
             cpu_set_power(c, CORE_ON, "WFE wake-up: event register set");
-        } else if (exc_wfi_wakeup(c)) {
-            cpu_set_power(c, CORE_ON, "WFE wake-up: interrupt pending");
+        } else if (wfe_irq_wakeup(c)) {
+            cpu_set_power(c, CORE_ON, "WFE wake-up: unmasked interrupt pending");
         } else {
             return false;
         }
@@ -193,6 +230,12 @@ static bool try_wake(Cpu *c)
             cpu_power_on_state(c, c->psci_el, c->psci_entry, c->psci_context);
         }
         cpu_set_power(c, CORE_ON, "CPU_SUSPEND wake-up: interrupt pending");
+        break;
+    case CORE_OFF:
+    case CORE_OFF_NEVER:
+        if (!c->m->pctl || !pctl_try_wake(c))
+            return false;
+        cpu_set_power(c, CORE_ON, c->power_why);
         break;
     default:
         return false;
