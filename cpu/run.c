@@ -258,7 +258,9 @@ int machine_run(Machine *m)
             }
             if (c->power != CORE_ON && !try_wake(c))
                 continue;
+            m->current = c;
             u64 done = cpu_run(c, m->quantum);
+            m->current = NULL;
             (void)done;
             ran = true;
         }

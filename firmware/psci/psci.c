@@ -178,9 +178,12 @@ static s64 do_cpu_on(Cpu *c, u64 target, u64 entry, u64 ctx, bool is32, char *ca
     }
     if (core_is_on(t)) {
         char st[48];
-        snprintf(cause, n, "core %u is %s since step %llu", t->index,
-                 t->power == CORE_ON ? "running" : core_state_reason(t, st, sizeof(st)),
-                 (unsigned long long)t->power_since);
+        if (t->power == CORE_ON)
+            snprintf(cause, n, "core %u is running since step %llu", t->index,
+                     (unsigned long long)t->power_since);
+        else
+            snprintf(cause, n, "core %u is on (%s) since step %llu", t->index,
+                     core_state_reason(t, st, sizeof(st)), (unsigned long long)t->power_since);
         return PSCI_ALREADY_ON;
     }
     /* DEN0022D 6.4.3: the core starts at the caller's EL and register width
