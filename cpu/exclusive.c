@@ -41,10 +41,9 @@ void excl_store_hook(Cpu *c, const u8 *h, unsigned size)
             continue;
         if (same_granule((uintptr_t)o->excl_host, (uintptr_t)h) ||
             same_granule((uintptr_t)o->excl_host, (uintptr_t)(h + size - 1))) {
-            /* Clearing another PE's global monitor is a WFE wake-up event
-             * for it (Arm ARM D1.16.2): a core spinning with LDAXR + WFE on
-             * a lock wakes when the holder's store releases it. */
             excl_clear(o);
+            /* Clearing a PE's global monitor is a WFE wake-up event (Arm
+             * ARM D1.16.1): spinlocks sleep in WFE after LDAXR. */
             o->event = true;
         }
     }
