@@ -130,11 +130,14 @@ Machine *virt_create(const VirtOptions *o)
      * entry) or core0 (FVP pctl.startup=0.0.0.0: secondaries wait for PPONR
      * and then start at RVBAR_EL3 = the entry). */
     if (m->psci_conduit == CONDUIT_NONE) {
+        u64 entry = m->cpu[0]->pc;
         if (!pctl_create(m, VIRT_PCTL_BASE))
             goto fail;
         for (unsigned i = 0; i < m->ncpu; i++) {
             Cpu *c = m->cpu[i];
             c->rvbar_el3 = entry;
+            if (c->pc == 0)   /* no -device loader,cpu-num=i: the common entry */
+                c->pc = entry;
             if (i > 0 && !o->pctl_startup_core0) {
                 c->power = CORE_ON;
                 c->power_why = "power controller startup policy: all";
