@@ -8,6 +8,8 @@
 #include <strings.h>
 
 #include "cpu/sysreg.h"
+#include "devices/gic/gic.h"
+#include "devices/timer/timer.h"
 #include "exceptions/exceptions.h"
 #include "exceptions/route.h"
 #include "machine/machine.h"
@@ -16,6 +18,8 @@
 /* Every module's table.  A module adds its line here. */
 static const SysRegTable *const sysreg_tables[] = {
     &sysregs_core,
+    &sysregs_gicv3,   /* devices/gic/gicv3_cpuif.c */
+    &sysregs_timer,   /* devices/timer/timer.c */
 };
 
 bool sysreg_init(Machine *m)

@@ -211,6 +211,8 @@ void opt_usage(FILE *f)
           "  --trace-file F       write traces to F (default stderr)\n"
           "  --quantum N          round-robin slot in instructions (default 1000)\n"
           "  --stop-after N       stop after N steps of virtual instruction time (exit 4)\n"
+          "  --rtc-epoch S        PL031 RTC reads S seconds at reset (default 1700000000)\n"
+          "  --no-stdin           do not feed host stdin to the UART\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
           "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after.\n", f);
@@ -248,7 +250,8 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         /* Accept --opt as -opt for QEMU options, as QEMU does. */
         if (a[0] == '-' && a[1] == '-' && strcmp(a, "--trace") && strcmp(a, "--trace-file") &&
-            strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help"))
+            strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help") &&
+            strcmp(a, "--rtc-epoch") && strcmp(a, "--no-stdin"))
             a++;
 #define NEED()                                                      \
     do {                                                            \
@@ -345,6 +348,12 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             NEED();
             if (!opt_parse_u64(v, &o->stop_after) || !o->stop_after)
                 return fail("--stop-after %s: expected a positive step count%s", v, "");
+        } else if (!strcmp(a, "--rtc-epoch")) {
+            NEED();
+            if (!opt_parse_u64(v, &o->rtc_epoch) || o->rtc_epoch > 0xffffffffull)
+                return fail("--rtc-epoch %s: expected seconds 0..4294967295%s", v, "");
+        } else if (!strcmp(a, "--no-stdin")) {
+            o->no_stdin = true;
         } else {
             return fail("unknown or unsupported option '%s' (see --help)%s", orig, "");
         }

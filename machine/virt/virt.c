@@ -12,7 +12,10 @@
 
 #include "cpu/regs.h"
 #include "cpu/sysreg.h"
+#include "devices/gic/gic.h"
 #include "devices/pl011/pl011.h"
+#include "devices/rtc/pl031.h"
+#include "devices/timer/timer.h"
 #include "machine/virt/virt.h"
 #include "mmu/mmu.h"
 
@@ -25,6 +28,7 @@ void virt_default_options(VirtOptions *o)
     o->gic_version = 3;
     o->quantum = 1000;
     o->ns_per_insn = 1;
+    o->rtc_epoch = 1700000000;
 }
 
 /* MPIDR affinity of core I (Arm ARM D17.2.100).  Default (QEMU virt): Aff0 =
@@ -101,6 +105,14 @@ Machine *virt_create(const VirtOptions *o)
     IrqLine none = {0};
     m->uart = pl011_create(m, "pl011", VIRT_UART, serial, none);
     if (!m->uart)
+        goto fail;
+    /* Interrupts and devices (devices/gic, timer, rtc). */
+    if (!gic_attach(m, o->gic_version, o->secure) || !timer_attach(m))
+        goto fail;
+    pl011_set_irq(m->uart, gic_spi_line(m, VIRT_UART_SPI));
+    pl011_host_input(m->uart, o->no_stdin ? -1 : 0);
+    m->rtc = pl031_create(m, VIRT_RTC, (u32)o->rtc_epoch, gic_spi_line(m, VIRT_RTC_SPI));
+    if (!m->rtc)
         goto fail;
 
     /* Boot EL and firmware. */
@@ -198,6 +210,7 @@ void virt_destroy(Machine *m)
             free(m->cpu[i]);
         }
     }
+    pl011_destroy(m->uart);
     if (m->trace_file)
         fclose(m->trace_file);
     free(m->sysreg_index);

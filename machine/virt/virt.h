@@ -57,6 +57,9 @@ typedef struct VirtOptions {
     u64 stop_after;             /* 0: no limit */
     const char *gdb;            /* NULL, or "tcp::PORT" / "unix:PATH" */
     bool gdb_wait;              /* -S */
+    /* devices (gic branch) */
+    u64 rtc_epoch;              /* --rtc-epoch: PL031 counter at reset, seconds */
+    bool no_stdin;              /* --no-stdin: the UART reads no host input */
 } VirtOptions;
 
 void virt_default_options(VirtOptions *o);
