@@ -213,9 +213,15 @@ void opt_usage(FILE *f)
           "  --stop-after N       stop after N steps of virtual instruction time (exit 4)\n"
           "  --rtc-epoch S        PL031 RTC reads S seconds at reset (default 1700000000)\n"
           "  --no-stdin           do not feed host stdin to the UART\n"
+          "  --digest-every N     print a state digest of every core and of memory written every N steps\n"
+          "  --digest-file F      write the digests to F instead of the trace output\n"
+          "  --expect-digests F   compare with stored digests; first difference -> exit 5\n"
+          "  --step-log F         one line per retired instruction with its register delta ('-' = stdout)\n"
+          "hyperstep replay-diff A B   first differing step of two step logs or digest lists\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
-          "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after.\n", f);
+          "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after,\n"
+          "5 digest mismatch.\n", f);
 }
 
 /* QEMU -d items that map onto our trace categories. */
@@ -251,7 +257,8 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         /* Accept --opt as -opt for QEMU options, as QEMU does. */
         if (a[0] == '-' && a[1] == '-' && strcmp(a, "--trace") && strcmp(a, "--trace-file") &&
             strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help") &&
-            strcmp(a, "--rtc-epoch") && strcmp(a, "--no-stdin"))
+            strcmp(a, "--rtc-epoch") && strcmp(a, "--no-stdin") &&
+            strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests") && strcmp(a, "--step-log"))
             a++;
 #define NEED()                                                      \
     do {                                                            \
@@ -354,6 +361,19 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
                 return fail("--rtc-epoch %s: expected seconds 0..4294967295%s", v, "");
         } else if (!strcmp(a, "--no-stdin")) {
             o->no_stdin = true;
+        } else if (!strcmp(a, "--digest-every")) {
+            NEED();
+            if (!opt_parse_u64(v, &o->digest_every) || !o->digest_every)
+                return fail("--digest-every %s: expected a positive step count%s", v, "");
+        } else if (!strcmp(a, "--digest-file")) {
+            NEED();
+            o->digest_file = v;
+        } else if (!strcmp(a, "--step-log")) {
+            NEED();
+            o->step_log = v;
+        } else if (!strcmp(a, "--expect-digests")) {
+            NEED();
+            o->expect_digests = v;
         } else {
             return fail("unknown or unsupported option '%s' (see --help)%s", orig, "");
         }
