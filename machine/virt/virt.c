@@ -15,6 +15,9 @@
 #include "devices/pctl/pctl.h"
 #include "devices/pl011/pl011.h"
 #include "firmware/psci/psci.h"
+#include "devices/gic/gic.h"
+#include "devices/rtc/pl031.h"
+#include "devices/timer/timer.h"
 #include "machine/virt/virt.h"
 #include "mmu/mmu.h"
 
@@ -27,6 +30,7 @@ void virt_default_options(VirtOptions *o)
     o->gic_version = 3;
     o->quantum = 1000;
     o->ns_per_insn = 1;
+    o->rtc_epoch = 1700000000;
 }
 
 /* MPIDR affinity of core I (Arm ARM D17.2.100; MT=0, U=0).
@@ -112,6 +116,14 @@ Machine *virt_create(const VirtOptions *o)
     m->uart = pl011_create(m, "pl011", VIRT_UART, serial, none);
     if (!m->uart)
         goto fail;
+    /* Interrupts and devices (devices/gic, timer, rtc). */
+    if (!gic_attach(m, o->gic_version, o->secure) || !timer_attach(m))
+        goto fail;
+    pl011_set_irq(m->uart, gic_spi_line(m, VIRT_UART_SPI));
+    pl011_host_input(m->uart, o->no_stdin ? -1 : 0);
+    m->rtc = pl031_create(m, VIRT_RTC, (u32)o->rtc_epoch, gic_spi_line(m, VIRT_RTC_SPI));
+    if (!m->rtc)
+        goto fail;
 
     /* Boot EL and firmware. */
     unsigned el = o->secure ? 3 : o->virtualization ? 2 : 1;
@@ -163,6 +175,7 @@ void virt_destroy(Machine *m)
             free(m->cpu[i]);
         }
     }
+    pl011_destroy(m->uart);
     if (m->trace_file)
         fclose(m->trace_file);
     free(m->sysreg_index);

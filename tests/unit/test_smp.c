@@ -207,19 +207,24 @@ TEST(mpidr_layouts)
     ASSERT_EQ(m->cpu[17]->mpidr_el1, 0x80000101ull);
     ASSERT_EQ(m->cpu[17]->mpidr_el1 & (1u << 24), 0);   /* MT = 0 */
     virt_destroy(m);
-    o.gic_version = 2;
+    o.gic_version = 2;   /* at most 8 cores: Aff0 only */
+    o.smp = 8;
     m = virt_create(&o);
-    ASSERT_EQ(m->cpu[9]->mpidr_el1, 0x80000101ull);
+    ASSERT_TRUE(m);
+    ASSERT_EQ(m->cpu[7]->mpidr_el1, 0x80000007ull);
     virt_destroy(m);
+    o.gic_version = 3;
     o.smp = 8;
     o.clusters = 2;
     o.mpidr_fvp = true;
     m = virt_create(&o);
+    ASSERT_TRUE(m);
     ASSERT_EQ(m->cpu[5]->mpidr_el1, 0x80000101ull);
     ASSERT_TRUE(psci_find_core(m, 0x103) == m->cpu[7]);
     virt_destroy(m);
     o.clusters = 1;   /* FVP default: 4 cores per cluster */
     m = virt_create(&o);
+    ASSERT_TRUE(m);
     ASSERT_EQ(m->cpu[4]->mpidr_el1, 0x80000100ull);
     virt_destroy(m);
 }
