@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cpu/power.h"
+#include "devices/gic/gic.h"
 #include "devices/pctl/pctl.h"
 #include "exceptions/exceptions.h"
 #include "firmware/psci/psci.h"
@@ -31,14 +32,18 @@ void pctl_power_on(Cpu *c, unsigned wk, const char *why)
     CorePower pw = c->power;
     u64 since = c->power_since;
     u64 rvbar = c->rvbar_el3;        /* the reset-vector input is not state */
+    u32 lines = c->irq_lines;        /* nor are the interrupt inputs */
     cpu_reset(c, c->index, mpidr);   /* clears the pctl_* fields */
     c->rvbar_el3 = rvbar;
+    c->irq_lines = lines;
     c->power = pw;
     c->power_since = since;
     c->pc = c->rvbar_el3;
     c->pctl_wk = (u8)wk;
     if (p)
         p->cluster_off[cluster_of(mpidr)] = false;
+    if (c->m->gic)
+        gic_update_cpu(c->m->gic, c->index);
     cpu_set_power(c, CORE_ON_PENDING, why);
 }
 

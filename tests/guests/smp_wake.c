@@ -15,6 +15,11 @@
 #define GICR_SGI (GICR_RD + 0x10000)
 #define W32(a, v) (*(volatile u32 *)(a) = (u32)(v))
 #define R32(a) (*(volatile u32 *)(a))
+#define CPU_SUSPEND 0xC4000001u
+
+extern char resume_entry[];
+void resumed(u64 ctx);
+static volatile u64 suspend_start;
 
 static void gic_init_ppi(unsigned intid)
 {
@@ -66,5 +71,55 @@ int main(void)
     WRITE_SYSREG(S3_0_C12_C12_1, iar);                          /* ICC_EOIR1_EL1 */
     CHECK_EQ(hs_last.count, 0);                                 /* nothing was taken */
     hs_printf("event stream: %lu ticks over 20 WFE; WFI slept %lu ticks\n", t1 - t0, after - before);
+
+    /* 3. PSCI CPU_SUSPEND standby: returns SUCCESS once the timer fires. */
+    before = READ_SYSREG(cntpct_el0);
+    WRITE_SYSREG(cntp_tval_el0, 50000);
+    WRITE_SYSREG(cntp_ctl_el0, 1);
+    ISB();
+    CHECK_EQ(hs_psci(CPU_SUSPEND, 0, 0, 0), 0);
+    CHECK(READ_SYSREG(cntpct_el0) - before >= 50000);
+    iar = READ_SYSREG(S3_0_C12_C12_0);
+    CHECK_EQ(iar, 30);
+    WRITE_SYSREG(cntp_ctl_el0, 0);
+    WRITE_SYSREG(S3_0_C12_C12_1, iar);
+    /* Bad power_state: reserved bits. */
+    CHECK_EQ(hs_psci(CPU_SUSPEND, 1ul << 30, 0, 0), (u64)-2);
+
+    /* 4. Power-down: the core resumes at our entry point with X0 = context. */
+    suspend_start = READ_SYSREG(cntpct_el0);
+    WRITE_SYSREG(cntp_tval_el0, 70000);
+    WRITE_SYSREG(cntp_ctl_el0, 1);
+    ISB();
+    s64 r = hs_psci(CPU_SUSPEND, 1ul << 16, (u64)resume_entry, 0xfeed);
+    hs_printf("CPU_SUSPEND power-down returned %ld\n", r);
+    CHECK(0);   /* never here */
     return hs_report();
+}
+
+/* Where a power-down CPU_SUSPEND resumes: fresh stack and vectors. */
+__asm__(".global resume_entry\n"
+        "resume_entry:\n"
+        "    mov   x19, x0\n"
+        "    bl    hs_set_stack\n"
+        "    adr   x1, hs_vectors\n"
+        "    msr   vbar_el2, x1\n"
+        "    isb\n"
+        "    mov   x0, x19\n"
+        "    bl    resumed\n"
+        "1:  b     1b\n");
+
+void resumed(u64 ctx)
+{
+    CHECK_EQ(ctx, 0xfeed);
+    CHECK_EQ(hs_current_el(), 2);
+    CHECK_EQ(READ_SYSREG(daif), 0x3c0);                         /* all masked */
+    CHECK_EQ(READ_SYSREG(sctlr_el2) & 1, 0);                    /* MMU off */
+    CHECK(READ_SYSREG(cntpct_el0) - suspend_start >= 70000);
+    u64 iar = READ_SYSREG(S3_0_C12_C12_0);
+    CHECK_EQ(iar, 30);
+    WRITE_SYSREG(cntp_ctl_el0, 0);
+    WRITE_SYSREG(S3_0_C12_C12_1, iar);
+    hs_printf("resumed from power-down CPU_SUSPEND with context 0x%lx\n", ctx);
+    hs_exit(hs_report());
 }
