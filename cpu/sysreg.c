@@ -16,6 +16,7 @@
 /* Every module's table.  A module adds its line here. */
 static const SysRegTable *const sysreg_tables[] = {
     &sysregs_core,
+    &sysregs_mmu,
 };
 
 bool sysreg_init(Machine *m)
