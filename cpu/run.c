@@ -15,6 +15,7 @@
 #include "cpu/cpu_internal.h"
 #include "decoder/decode.h"
 #include "exceptions/route.h"
+#include "trace/digest.h"
 #include "trace/trace.h"
 
 void a64_unallocated(Cpu *c, u32 insn)
@@ -90,6 +91,8 @@ u64 cpu_run(Cpu *c, u64 n)
         c->icount++;
         c->budget--;
         page_va = 1;
+        if (unlikely(m->slow & SLOW_TRACE))
+            trace_post(c, c->trace_pc, c->insn, true);
     }
     for (;;) {
         if (unlikely(c->pending | m->slow)) {
@@ -117,14 +120,18 @@ u64 cpu_run(Cpu *c, u64 n)
         DecodedInsn *d = &code[i];
         if (unlikely(d->insn != insn || !d->fn))
             predecode(d, insn);
-        if (unlikely(m->slow & SLOW_TRACE))
+        if (unlikely(m->slow & SLOW_TRACE)) {
+            c->trace_pc = pc;
             trace_insn(c, pc, insn);
+        }
         c->insn = insn;
         c->next_pc = pc + 4;
         d->fn(c, insn);
         c->pc = c->next_pc;
         c->icount++;
         c->budget--;
+        if (unlikely(m->slow & SLOW_TRACE))
+            trace_post(c, pc, insn, false);
     }
     c->exc_jmp = saved;
     s64 left = c->budget < 0 ? 0 : c->budget;
@@ -196,6 +203,8 @@ int machine_run(Machine *m)
             ran = true;
         }
         m->steps += m->quantum;
+        if (m->digest && m->steps >= m->next_digest)
+            digest_checkpoint(m);
         if (m->stop_after && m->steps >= m->stop_after) {
             m->exit_code = 4;
             break;
