@@ -73,27 +73,20 @@ static bool slow_path(Cpu *c)
     return false;
 }
 
-u64 cpu_run(Cpu *c, u64 n)
+/* The interpreter loop proper.  Its fetch-page cache lives in ordinary
+ * locals (registers): cpu_run() re-enters this function after every
+ * synchronous exception (longjmp), which re-initialises them, so they need
+ * not be volatile (volatile locals cost a load/store each per instruction).
+ * Not inlined, so that nothing in it is live across setjmp() and the
+ * compiler keeps C, HOST and CODE in registers. */
+__attribute__((noinline)) static void run_loop(Cpu *c)
 {
     Machine *m = c->m;
-    jmp_buf jb;
-    jmp_buf *volatile saved = c->exc_jmp;
-    const u8 *volatile host = NULL;
-    DecodedInsn *volatile code = NULL;
-    volatile u64 page_va = 1;   /* never equal to a page address */
-    volatile u64 page_gen = 0;
+    const u8 *host = NULL;
+    DecodedInsn *code = NULL;
+    u64 page_va = 1;   /* never equal to a page address */
+    u64 page_gen = 0;
 
-    c->budget = (s64)n;
-    c->exc_jmp = &jb;
-    if (setjmp(jb)) {
-        /* A synchronous exception was taken: the faulting instruction counts
-         * as one step, so a stream of faults still advances time. */
-        c->icount++;
-        c->budget--;
-        page_va = 1;
-        if (unlikely(m->slow & SLOW_TRACE))
-            trace_post(c, c->trace_pc, c->insn, true);
-    }
     for (;;) {
         if (unlikely(c->pending | m->slow)) {
             if (slow_path(c))
@@ -107,10 +100,10 @@ u64 cpu_run(Cpu *c, u64 n)
                 exc_take_sync(c, exc_default_target(c), syn(EC_PC_ALIGN, 0), pc, true, pc,
                               "PC not 4-byte aligned");
             const u8 *h;
-            DecodedInsn *d;
-            mmu_fetch_page(c, pc, &h, &d);
+            DecodedInsn *dp;
+            mmu_fetch_page(c, pc, &h, &dp);   /* locals: HOST/CODE stay in registers */
             host = h;
-            code = d;
+            code = dp;
             page_va = pc & TLB_PAGE_MASK;
             page_gen = c->tlb->gen;
         }
@@ -133,6 +126,24 @@ u64 cpu_run(Cpu *c, u64 n)
         if (unlikely(m->slow & SLOW_TRACE))
             trace_post(c, pc, insn, false);
     }
+}
+
+u64 cpu_run(Cpu *c, u64 n)
+{
+    jmp_buf jb;
+    jmp_buf *volatile saved = c->exc_jmp;
+
+    c->budget = (s64)n;
+    c->exc_jmp = &jb;
+    if (setjmp(jb)) {
+        /* A synchronous exception was taken: the faulting instruction counts
+         * as one step, so a stream of faults still advances time. */
+        c->icount++;
+        c->budget--;
+        if (unlikely(c->m->slow & SLOW_TRACE))
+            trace_post(c, c->trace_pc, c->insn, true);
+    }
+    run_loop(c);
     c->exc_jmp = saved;
     s64 left = c->budget < 0 ? 0 : c->budget;
     return n - (u64)left;
