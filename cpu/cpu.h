@@ -171,6 +171,18 @@ struct Cpu {
     void *gic_cpu;    /* devices/gic: CPU interface / redistributor state */
     void *timer;      /* devices/timer: generic timer state */
     void *mmu_priv;   /* mmu: walker scratch */
+
+    /* ---- exceptions/ (excel2): debug, PMU, Cortex-A53 IMPLEMENTATION DEFINED ---- */
+    u64 mdccint_el1;
+    u64 dbgclaim;         /* DBGCLAIMSET/CLR_EL1 claim tags [7:0] */
+    u64 dbgprcr_el1;      /* CORENPDRQ */
+    u64 pmevcntr[6];      /* PMEVCNTR<n>_EL0 (32-bit counters) */
+    u64 pmevtyper[6];     /* PMEVTYPER<n>_EL0 */
+    u64 pmu_last_icount;  /* icount at the last pmu_sync() */
+    u64 pmu_ccdiv;        /* PMCR_EL0.D: instructions not yet counted (<64) */
+    u64 cpuactlr_el1, cpuectlr_el1, cpumerrsr_el1;
+    u64 l2ectlr_el1, l2actlr_el1, l2merrsr_el1;
+    u64 osdtrrx_el1, osdtrtx_el1, oseccr_el1;
 };
 
 /* Interrupt input lines of a core (Arm ARM D1.3 "Asynchronous exceptions"). */

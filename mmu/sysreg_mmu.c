@@ -2,7 +2,7 @@
  * mmu/sysreg_mmu.c — the MMU's system instructions (op0=1): TLB maintenance
  * (TLBI, Arm ARM C5.5 / D5.10), address translation (AT, C5.4 / D5.9.2
  * with PAR_EL1 results), data and instruction cache maintenance (DC, IC,
- * C5.3 / D4.4.8) and DCZID_EL0.  Every ARMv8.0 encoding of these groups is
+ * C5.3 / D4.4.8; DCZID_EL0 is in exceptions/sysreg_impdef.c).  Every ARMv8.0 encoding of these groups is
  * a row here.
  *
  * Caches are not modelled (the interpreter re-checks each fetched word, so
@@ -16,26 +16,16 @@
 #include "cpu/sysreg.h"
 #include "exceptions/exceptions.h"
 #include "exceptions/route.h"
+#include "exceptions/traps.h"
 #include "machine/machine.h"
 #include "mmu/mmu.h"
 
-/* ---- trap checks (HCR_EL2.TTLB/TSW/TPC/TPU/TDZ, SCTLR_EL1.UCI/DZE) ----
- * Kept together so that they can be swapped for exceptions/traps.h. */
+/* ---- trap checks: the shared rules of exceptions/traps.h ---- */
 
-static bool el2_traps(const Cpu *c)
-{
-    return c->el <= 1 && route_el2_enabled(c);
-}
-
-/* TLBI at EL1: HCR_EL2.TTLB. */
 static SrAccess acc_tlbi_el1(Cpu *c, const SysRegDesc *r, bool isread)
 {
     (void)r; (void)isread;
-    if (c->el == 1 && route_el2_enabled(c) && (c->hcr_el2 & HCR_EL2_TTLB)) {
-        c->trap_reason = "HCR_EL2.TTLB=1";
-        return SR_TRAP_EL2;
-    }
-    return SR_OK;
+    return trap_check_tlbi(c);
 }
 
 /* EL2 operations executed at EL3 need SCR_EL3.NS=1 (no Secure EL2 in v8.0). */
@@ -49,66 +39,46 @@ static SrAccess acc_el2_op(Cpu *c, const SysRegDesc *r, bool isread)
     return SR_OK;
 }
 
-/* DC ISW/CSW/CISW: HCR_EL2.TSW. */
+static SrAccess acc_at(Cpu *c, const SysRegDesc *r, bool isread)
+{
+    (void)r; (void)isread;
+    return trap_check_at(c);
+}
+
 static SrAccess acc_dc_sw(Cpu *c, const SysRegDesc *r, bool isread)
 {
     (void)r; (void)isread;
-    if (el2_traps(c) && (c->hcr_el2 & HCR_EL2_TSW)) {
-        c->trap_reason = "HCR_EL2.TSW=1";
-        return SR_TRAP_EL2;
-    }
-    return SR_OK;
+    return trap_check_dc_sw(c);
 }
 
-/* EL0 use of cache maintenance: SCTLR_EL1.UCI. */
-static SrAccess el0_uci(Cpu *c)
-{
-    if (c->el == 0 && !(c->sctlr_el[1] & SCTLR_UCI)) {
-        c->trap_reason = "SCTLR_EL1.UCI=0";
-        return SR_TRAP_EL1;
-    }
-    return SR_OK;
-}
-
-/* DC IVAC/CVAC/CIVAC (to the Point of Coherency): UCI at EL0, HCR_EL2.TPC. */
 static SrAccess acc_dc_poc(Cpu *c, const SysRegDesc *r, bool isread)
 {
     (void)r; (void)isread;
-    if (el0_uci(c) != SR_OK)
-        return SR_TRAP_EL1;
-    if (el2_traps(c) && (c->hcr_el2 & HCR_EL2_TPC)) {
-        c->trap_reason = "HCR_EL2.TPC=1";
-        return SR_TRAP_EL2;
-    }
-    return SR_OK;
+    return trap_check_dc_poc(c);
 }
 
-/* DC CVAU, IC IVAU, IC IALLU(IS) (to the Point of Unification): HCR_EL2.TPU. */
-static SrAccess acc_pou(Cpu *c, const SysRegDesc *r, bool isread)
+static SrAccess acc_dc_pou(Cpu *c, const SysRegDesc *r, bool isread)
 {
     (void)r; (void)isread;
-    if (el0_uci(c) != SR_OK)
-        return SR_TRAP_EL1;
-    if (el2_traps(c) && (c->hcr_el2 & HCR_EL2_TPU)) {
-        c->trap_reason = "HCR_EL2.TPU=1";
-        return SR_TRAP_EL2;
-    }
-    return SR_OK;
+    return trap_check_dc_pou(c);
 }
 
-/* DC ZVA: SCTLR_EL1.DZE at EL0, HCR_EL2.TDZ at EL0/EL1. */
+static SrAccess acc_ic_ivau(Cpu *c, const SysRegDesc *r, bool isread)
+{
+    (void)r; (void)isread;
+    return trap_check_ic_ivau(c);
+}
+
+static SrAccess acc_ic(Cpu *c, const SysRegDesc *r, bool isread)
+{
+    (void)r; (void)isread;
+    return trap_check_ic(c);
+}
+
 static SrAccess acc_zva(Cpu *c, const SysRegDesc *r, bool isread)
 {
     (void)r; (void)isread;
-    if (c->el == 0 && !(c->sctlr_el[1] & SCTLR_DZE)) {
-        c->trap_reason = "SCTLR_EL1.DZE=0";
-        return SR_TRAP_EL1;
-    }
-    if (el2_traps(c) && (c->hcr_el2 & HCR_EL2_TDZ)) {
-        c->trap_reason = "HCR_EL2.TDZ=1";
-        return SR_TRAP_EL2;
-    }
-    return SR_OK;
+    return trap_check_dc_zva(c);
 }
 
 /* ---- TLB maintenance ---- */
@@ -353,15 +323,6 @@ static void wr_dc_zva(Cpu *c, const SysRegDesc *r, u64 v)
         mem_write_idx(c, va + i, 8, 0, idx);
 }
 
-/* DCZID_EL0: BS=4 (64 bytes), DZP when DC ZVA would trap at this EL. */
-static u64 rd_dczid(Cpu *c, const SysRegDesc *r)
-{
-    (void)r;
-    bool dzp = (c->el == 0 && !(c->sctlr_el[1] & SCTLR_DZE)) ||
-               (el2_traps(c) && (c->hcr_el2 & HCR_EL2_TDZ));
-    return 4 | (dzp ? 1u << 4 : 0);
-}
-
 #define ROW(n, o1, cn, cm, o2, acc) .name = n, .op0 = 1, .op1 = o1, .crn = cn, .crm = cm, .op2 = o2, .access = acc
 #define TLBI1(n, cm, o2) { ROW("TLBI " n, 0, 8, cm, o2, SR_PL1_W), .flags = SR_F_SYS, .accessfn = acc_tlbi_el1, .write = wr_tlbi_el1 }
 #define TLBI2(n, cm, o2, fn) { ROW("TLBI " n, 4, 8, cm, o2, SR_PL2_W), .flags = SR_F_SYS | SR_F_EL2, .accessfn = fn, .write = wr_tlbi_el2 }
@@ -384,27 +345,25 @@ static const SysRegDesc mmu_rows[] = {
     TLBI3("ALLE3IS", 3, 0), TLBI3("VAE3IS", 3, 1), TLBI3("VALE3IS", 3, 5),
     TLBI3("ALLE3", 7, 0), TLBI3("VAE3", 7, 1), TLBI3("VALE3", 7, 5),
 
-    AT("S1E1R", 0, 0, SR_PL1_W, 0, NULL), AT("S1E1W", 0, 1, SR_PL1_W, 0, NULL),
-    AT("S1E0R", 0, 2, SR_PL1_W, 0, NULL), AT("S1E0W", 0, 3, SR_PL1_W, 0, NULL),
+    AT("S1E1R", 0, 0, SR_PL1_W, 0, acc_at), AT("S1E1W", 0, 1, SR_PL1_W, 0, acc_at),
+    AT("S1E0R", 0, 2, SR_PL1_W, 0, acc_at), AT("S1E0W", 0, 3, SR_PL1_W, 0, acc_at),
     AT("S1E2R", 4, 0, SR_PL2_W, SR_F_EL2, acc_el2_op), AT("S1E2W", 4, 1, SR_PL2_W, SR_F_EL2, acc_el2_op),
     AT("S12E1R", 4, 4, SR_PL2_W, SR_F_EL2, acc_el2_op), AT("S12E1W", 4, 5, SR_PL2_W, SR_F_EL2, acc_el2_op),
     AT("S12E0R", 4, 6, SR_PL2_W, SR_F_EL2, acc_el2_op), AT("S12E0W", 4, 7, SR_PL2_W, SR_F_EL2, acc_el2_op),
     AT("S1E3R", 6, 0, SR_PL3_W, SR_F_EL3, NULL), AT("S1E3W", 6, 1, SR_PL3_W, SR_F_EL3, NULL),
 
-    { ROW("IC IALLUIS", 0, 7, 1, 0, SR_PL1_W), .flags = SR_F_SYS, .accessfn = acc_pou, .write = wr_cache_nop },
-    { ROW("IC IALLU", 0, 7, 5, 0, SR_PL1_W), .flags = SR_F_SYS, .accessfn = acc_pou, .write = wr_cache_nop },
-    { ROW("IC IVAU", 3, 7, 5, 1, SR_PL0_W), .flags = SR_F_SYS, .accessfn = acc_pou, .write = wr_ic_ivau },
+    { ROW("IC IALLUIS", 0, 7, 1, 0, SR_PL1_W), .flags = SR_F_SYS, .accessfn = acc_ic, .write = wr_cache_nop },
+    { ROW("IC IALLU", 0, 7, 5, 0, SR_PL1_W), .flags = SR_F_SYS, .accessfn = acc_ic, .write = wr_cache_nop },
+    { ROW("IC IVAU", 3, 7, 5, 1, SR_PL0_W), .flags = SR_F_SYS, .accessfn = acc_ic_ivau, .write = wr_ic_ivau },
     { ROW("DC IVAC", 0, 7, 6, 1, SR_PL1_W), .flags = SR_F_SYS, .accessfn = acc_dc_poc, .write = wr_dc_va },
     { ROW("DC ISW", 0, 7, 6, 2, SR_PL1_W), .flags = SR_F_SYS, .accessfn = acc_dc_sw, .write = wr_cache_nop },
     { ROW("DC CSW", 0, 7, 10, 2, SR_PL1_W), .flags = SR_F_SYS, .accessfn = acc_dc_sw, .write = wr_cache_nop },
     { ROW("DC CISW", 0, 7, 14, 2, SR_PL1_W), .flags = SR_F_SYS, .accessfn = acc_dc_sw, .write = wr_cache_nop },
     { ROW("DC ZVA", 3, 7, 4, 1, SR_PL0_W), .flags = SR_F_SYS, .accessfn = acc_zva, .write = wr_dc_zva },
     { ROW("DC CVAC", 3, 7, 10, 1, SR_PL0_W), .flags = SR_F_SYS, .accessfn = acc_dc_poc, .write = wr_dc_va },
-    { ROW("DC CVAU", 3, 7, 11, 1, SR_PL0_W), .flags = SR_F_SYS, .accessfn = acc_pou, .write = wr_dc_va },
+    { ROW("DC CVAU", 3, 7, 11, 1, SR_PL0_W), .flags = SR_F_SYS, .accessfn = acc_dc_pou, .write = wr_dc_va },
     { ROW("DC CIVAC", 3, 7, 14, 1, SR_PL0_W), .flags = SR_F_SYS, .accessfn = acc_dc_poc, .write = wr_dc_va },
 
-    { .name = "DCZID_EL0", .op0 = 3, .op1 = 3, .crn = 0, .crm = 0, .op2 = 7, .access = SR_PL0_R,
-      .flags = SR_F_CONST, .read = rd_dczid },
 };
 
 const SysRegTable sysregs_mmu = SR_TABLE(mmu_rows);
