@@ -202,9 +202,10 @@ static void wr_tlbi_el3(Cpu *c, const SysRegDesc *r, u64 v)
 static u64 par_ok(const TransResult *r)
 {
     u64 par = 1ull << 11;   /* RES1 */
-    bool dev = (r->attr & 0xf0) == 0;
-    bool nc = (r->attr >> 4) == 4 && (r->attr & 15) == 4;
-    unsigned sh = dev || nc ? 2 : r->sh;   /* Device and Normal NC report Outer Shareable */
+    /* SH as the descriptor gives it (the resulting attribute is also
+     * permitted; translate.c already reports Outer Shareable for Device
+     * and Normal Non-cacheable results of two stages, as QEMU does). */
+    unsigned sh = r->sh;
     par |= (u64)r->attr << 56;
     par |= r->pa & 0x000000fffffff000ull;
     par |= (u64)(r->ns ? 1 : 0) << 9;

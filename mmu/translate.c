@@ -139,7 +139,7 @@ bool mmu_translate_ex(Cpu *c, u64 va, AccType acc, MmuIdx idx, unsigned flags,
             r->sh = 2;
         } else {
             r->attr = 0x00;
-            r->sh = 2;
+            r->sh = 0;   /* PAR_EL1.SH: descriptor-less, reported as 0 (QEMU does too) */
         }
         r->perm = 7;
     }
@@ -161,6 +161,9 @@ bool mmu_translate_ex(Cpu *c, u64 va, AccType acc, MmuIdx idx, unsigned flags,
         r->perm &= s1.perm;
         r->attr = combine_attr(s1.attr, r->attr);
         r->sh = combine_sh(s1.sh, r->sh);
+        /* Device and Normal Non-cacheable are Outer Shareable (D5.5.x). */
+        if (is_device(r->attr) || r->attr == 0x44)
+            r->sh = 2;
         r->asid = s1.asid;
         r->global = s1.global;
         r->ns = true;

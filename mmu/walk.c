@@ -336,13 +336,10 @@ static u8 s2_attr_to_mair(unsigned memattr)
     return (u8)(nib[hi] << 4 | nib[lo]);
 }
 
-bool mmu_walk_s2(Cpu *c, u64 ipa, AccType acc, bool s1ptw, TransResult *r, Fault *f)
+static bool walk_s2(Cpu *c, u64 ipa, bool s1ptw, TransResult *r, Fault *f)
 {
-    (void)acc;
     u64 vtcr = c->vtcr_el2;
     WalkIn in = {.stage2 = true, .idx = MMU_NS_E10_1};
-    f->s1ptw = s1ptw;
-    f->ipa = ipa;
     unsigned t0sz = clamp_txsz((unsigned)extract64(vtcr, 0, 6));
     unsigned sl0 = (unsigned)extract64(vtcr, 6, 2);
     in.gbits = tg0_bits((unsigned)extract64(vtcr, 14, 2));
@@ -405,4 +402,17 @@ bool mmu_walk_s2(Cpu *c, u64 ipa, AccType acc, bool s1ptw, TransResult *r, Fault
         return false;
     }
     return true;
+}
+
+bool mmu_walk_s2(Cpu *c, u64 ipa, AccType acc, bool s1ptw, TransResult *r, Fault *f)
+{
+    (void)acc;
+    if (walk_s2(c, ipa, s1ptw, r, f))
+        return true;
+    /* The fault keeps the level of the stage-2 lookup that failed, also on
+     * a stage-1 walk (AArch64.TranslationTableWalk propagates it). */
+    f->stage2 = true;
+    f->s1ptw = s1ptw;
+    f->ipa = ipa;
+    return false;
 }
