@@ -17,6 +17,7 @@ typedef struct Pctl {
     Machine *m;
     u32 psysr_sel;                       /* MPIDR last written to PSYSR */
     u32 pwkupr;                          /* last value written to PWKUPR */
+    u64 reset_pc;                        /* where a powered-on core starts */
     bool cluster_off[PCTL_MAX_CLUSTERS]; /* PCOFFR requested, by Aff1 */
 } Pctl;
 
@@ -36,9 +37,9 @@ void pctl_power_on(Cpu *c, unsigned wk, const char *why)
     cpu_reset(c, c->index, mpidr);   /* clears the pctl_* fields */
     c->rvbar_el3 = rvbar;
     c->irq_lines = lines;
+    c->pc = p ? p->reset_pc : rvbar;
     c->power = pw;
     c->power_since = since;
-    c->pc = c->rvbar_el3;
     c->pctl_wk = (u8)wk;
     if (p)
         p->cluster_off[cluster_of(mpidr)] = false;
@@ -173,6 +174,13 @@ bool pctl_create(Machine *m, u64 base)
     r->secure_only = true;
     m->pctl = p;
     return true;
+}
+
+void pctl_set_reset_pc(Machine *m, u64 pc)
+{
+    Pctl *p = m->pctl;
+    if (p)
+        p->reset_pc = pc;
 }
 
 void pctl_free(Machine *m)

@@ -140,14 +140,14 @@ Machine *virt_create(const VirtOptions *o)
      * EL3 firmware) the power controller owns them: --pctl-startup all
      * (default, as QEMU virt starts every core of a secure-boot guest at the
      * entry) or core0 (FVP pctl.startup=0.0.0.0: secondaries wait for PPONR
-     * and then start at RVBAR_EL3 = the entry). */
+     * and then start at the entry in EL3). */
     if (m->psci_conduit == CONDUIT_NONE) {
         u64 entry = m->cpu[0]->pc;
         if (!pctl_create(m, VIRT_PCTL_BASE))
             goto fail;
+        pctl_set_reset_pc(m, entry);
         for (unsigned i = 0; i < m->ncpu; i++) {
             Cpu *c = m->cpu[i];
-            c->rvbar_el3 = entry;
             if (c->pc == 0)   /* no -device loader,cpu-num=i: the common entry */
                 c->pc = entry;
             if (i > 0 && !o->pctl_startup_core0) {

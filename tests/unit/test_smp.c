@@ -248,7 +248,8 @@ TEST(pctl_power_controller)
     ASSERT_TRUE(phys_write(m, m->cpu[0], VIRT_PCTL_BASE + PCTL_PPONR, 4, 2));
     ASSERT_EQ(t->power, CORE_ON_PENDING);
     ASSERT_EQ(t->el, 3);
-    ASSERT_EQ(t->pc, ENTRY);   /* RVBAR_EL3 */
+    ASSERT_EQ(t->pc, ENTRY);   /* the boot entry */
+    ASSERT_EQ(t->rvbar_el3, 0);   /* reads 0, as QEMU */
     u32 s = rd(m, PCTL_PSYSR);
     ASSERT_EQ(s & PCTL_PSYSR_AFF_L0, PCTL_PSYSR_AFF_L0);
     ASSERT_EQ((s >> PCTL_PSYSR_WK_SHIFT) & 3, PCTL_WK_PPONR);
