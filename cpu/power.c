@@ -74,8 +74,11 @@ void cpu_power_on_state(Cpu *c, unsigned el, u64 entry, u64 context_id)
     const char *why = c->power_why;
     u64 mpidr = c->mpidr_el1 & 0xff00ffffffull;
     u32 lines = c->irq_lines;   /* interrupt inputs are wires, not core state */
+    u64 icount = c->icount;     /* instructions retired: time carries on */
     cpu_reset(c, c->index, mpidr);
     c->irq_lines = lines;
+    c->icount = icount;
+    c->pmu_last_icount = icount;
     c->power_since = since;
     c->power_why = why;
     c->power = p;

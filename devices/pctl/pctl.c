@@ -34,9 +34,12 @@ void pctl_power_on(Cpu *c, unsigned wk, const char *why)
     u64 since = c->power_since;
     u64 rvbar = c->rvbar_el3;        /* the reset-vector input is not state */
     u32 lines = c->irq_lines;        /* nor are the interrupt inputs */
+    u64 icount = c->icount;          /* instructions retired: time carries on */
     cpu_reset(c, c->index, mpidr);   /* clears the pctl_* fields */
     c->rvbar_el3 = rvbar;
     c->irq_lines = lines;
+    c->icount = icount;
+    c->pmu_last_icount = icount;
     c->pc = p ? p->reset_pc : rvbar;
     c->power = pw;
     c->power_since = since;

@@ -95,6 +95,7 @@ TEST(psci_cpu_on_errors_and_entry_state)
     /* Success: entry state per DEN0022D 6.4.3. */
     t->x[5] = 0x1234;
     t->sctlr_el[2] |= 1;
+    t->icount = 77;
     ASSERT_EQ(call(c, PSCI_CPU_ON_64, 1, ENTRY + 0x100, 0xc0ffee), PSCI_SUCCESS);
     ASSERT_EQ(t->power, CORE_ON_PENDING);
     ASSERT_EQ(t->pc, ENTRY + 0x100);
@@ -105,6 +106,7 @@ TEST(psci_cpu_on_errors_and_entry_state)
     ASSERT_EQ(t->daif, 0xfu << 6);
     ASSERT_EQ(t->sctlr_el[2] & 1, 0);
     ASSERT_EQ(t->mpidr_el1, 0x80000001ull);
+    ASSERT_EQ(t->icount, 77);   /* retired-instruction count survives the power cycle */
     ASSERT_TRUE(!strcmp(core_state_reason(t, buf, sizeof(buf)), "on-pending"));
     ASSERT_EQ(call(c, PSCI_CPU_ON_64, 1, ENTRY, 0), (u64)(s64)PSCI_ON_PENDING);
     ASSERT_TRUE(strstr(last(m).cause, "core 1 has a CPU_ON pending since step"));
