@@ -65,7 +65,7 @@ Machine *virt_create(const VirtOptions *o)
     if (o->trace & TRACE_INSN)
         m->slow |= SLOW_TRACE;
     if (o->trace_file) {
-        m->trace_file = fopen(o->trace_file, "w");
+        m->trace_file = fopen(o->trace_file, o->reopen_append ? "a" : "w");
         if (!m->trace_file) {
             hs_log("hyperstep: cannot open trace file %s", o->trace_file);
             goto fail;
@@ -106,7 +106,7 @@ Machine *virt_create(const VirtOptions *o)
     /* Devices. */
     FILE *serial = stdout;
     if (o->serial_file) {
-        serial = fopen(o->serial_file, "w");
+        serial = fopen(o->serial_file, o->reopen_append ? "a" : "w");
         if (!serial) {
             hs_log("hyperstep: cannot open serial output %s", o->serial_file);
             goto fail;
