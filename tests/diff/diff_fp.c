@@ -13,7 +13,6 @@
  * usage: diff_fp ITERATIONS SEED TABLE[,TABLE...]
  * Exit status 0 only with zero mismatches.
  */
-#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,47 +30,16 @@
 #define DATA_SIZE 0x20000u   /* compared after every load/store */
 
 /*
- * Unicorn is loaded with dlopen(RTLD_DEEPBIND): libunicorn exports QEMU
- * symbols (cpu_reset, mmu_translate) that hyperstep also defines, and normal
- * symbol interposition would make Unicorn call ours.
+ * libunicorn exports QEMU symbols (cpu_reset, mmu_translate) that hyperstep
+ * also defines: the executable is linked with --exclude-libs,ALL so that
+ * libhs's symbols stay out of the dynamic symbol table and Unicorn binds to
+ * its own.  (dlopen(RTLD_DEEPBIND) would also work, but the sanitizer
+ * runtimes refuse it.)
  */
-static struct {
-    uc_err (*open)(uc_arch, uc_mode, uc_engine **);
-    uc_err (*close)(uc_engine *);
-    uc_err (*mem_map)(uc_engine *, uint64_t, size_t, uint32_t);
-    uc_err (*mem_write)(uc_engine *, uint64_t, const void *, size_t);
-    uc_err (*mem_read)(uc_engine *, uint64_t, void *, size_t);
-    uc_err (*reg_write)(uc_engine *, int, const void *);
-    uc_err (*reg_read)(uc_engine *, int, void *);
-    uc_err (*emu_start)(uc_engine *, uint64_t, uint64_t, uint64_t, size_t);
-    uc_err (*ctl)(uc_engine *, uc_control_type, ...);
-} U;
-
 static bool load_unicorn(void)
 {
-    void *h = dlopen("libunicorn.so.2", RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
-    if (!h)
-        h = dlopen("libunicorn.so", RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
-    if (!h) {
-        fprintf(stderr, "diff_fp: %s\n", dlerror());
-        return false;
-    }
-#define SYM(f) (*(void **)&U.f = dlsym(h, "uc_" #f))
-    if (!SYM(open) || !SYM(close) || !SYM(mem_map) || !SYM(mem_write) || !SYM(mem_read) ||
-        !SYM(reg_write) || !SYM(reg_read) || !SYM(emu_start) || !SYM(ctl))
-        return false;
-#undef SYM
     return true;
 }
-#define uc_open U.open
-#define uc_close U.close
-#define uc_mem_map U.mem_map
-#define uc_mem_write U.mem_write
-#define uc_mem_read U.mem_read
-#define uc_reg_write U.reg_write
-#define uc_reg_read U.reg_read
-#define uc_emu_start U.emu_start
-#define uc_ctl U.ctl
 
 static u64 rs;
 static u64 rnd(void)
