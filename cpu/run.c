@@ -300,6 +300,8 @@ int machine_run(Machine *m)
         }
         /* Every core sleeps: jump virtual time to the next device deadline. */
         u64 d = next_deadline(m);
+        if (d == UINT64_MAX && m->idle_wait && m->idle_wait(m))
+            continue;   /* host input arrived while every core slept */
         if (d == UINT64_MAX) {
             bool any_on = false;
             for (unsigned i = 0; i < m->ncpu; i++)

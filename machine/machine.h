@@ -119,6 +119,13 @@ struct Machine {
      * if the machine must stop running (debugger stop). */
     bool (*poll)(Machine *m);
 
+    /* Called when every core sleeps and no device has a deadline: may block
+     * on host input (UART); returns true if the run should go on. */
+    bool (*idle_wait)(Machine *m);
+    /* Record/replay (machine/virt/record.c), NULL when off. */
+    void *record;
+    void *replay;
+
     /* Disassembler handle (trace/), created on first use. */
     void *capstone;
     /* Unimplemented-feature messages already logged (hashes). */
