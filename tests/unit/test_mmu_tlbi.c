@@ -1,0 +1,117 @@
+/*
+ * tests/unit/test_mmu_tlbi.c — TLBI instructions executed by a core
+ * (mmu/sysreg_mmu.c): Inner Shareable forms reach every core, local forms
+ * only the issuer, HCR_EL2.FB broadcasts, EL1 operations act on the
+ * current VMID only, HCR_EL2.TTLB traps, and EL2 operations UNDEFINED at
+ * EL1.
+ */
+#include <string.h>
+
+#include "machine/virt/virt.h"
+#include "cpu/regs.h"
+#include "mmu/mmu.h"
+#include "test.h"
+
+#define CODE 0x40000000ull
+#define VBAR 0x40020000ull
+#define DATA 0x40100000ull
+#define B_SELF 0x14000000u
+
+static Machine *mk(void)
+{
+    VirtOptions o;
+    virt_default_options(&o);
+    o.smp = 2;
+    o.virtualization = true;
+    o.loader[0].addr = CODE;
+    o.loader[0].has_addr = true;
+    o.loader[0].cpu_num = 0;
+    o.nloaders = 1;
+    Machine *m = virt_create(&o);
+    if (!m)
+        abort();
+    for (unsigned i = 0; i < 2; i++) {
+        Cpu *c = m->cpu[i];
+        cpu_set_el_spsel(c, 1, 1);
+        c->hcr_el2 = HCR_EL2_RW;
+        c->vbar_el[1] = c->vbar_el[2] = VBAR;
+    }
+    for (u64 off = 0; off < 0x800; off += 0x80)
+        phys_write_buf(m, VBAR + off, &(u32){B_SELF}, 4);
+    return m;
+}
+
+static void run1(Cpu *c, u32 insn)
+{
+    u64 pc = CODE + 0x100 * c->index;
+    phys_write_buf(c->m, pc, &insn, 4);
+    c->pc = pc;
+    c->x[1] = DATA >> 12;
+    cpu_run(c, 1);
+}
+
+static bool cached(Cpu *c, u64 va)
+{
+    const TlbExtra *x = &c->tlb->x[MMU_NS_E10_1][(va >> 12) & (TLB_ENTRIES - 1)];
+    return x->valid && x->va_page == (va & ~0xfffull);
+}
+
+static void fill(Cpu *c)
+{
+    mmu_read_slow(c, DATA, 8, MMU_NS_E10_1, 0);
+}
+
+TEST(mmu_tlbi_broadcast_local_fb_vmid)
+{
+    Machine *m = mk();
+    Cpu *a = m->cpu[0], *b = m->cpu[1];
+    fill(a); fill(b);
+    ASSERT_TRUE(cached(a, DATA) && cached(b, DATA));
+    run1(a, 0xd508871f);                   /* tlbi vmalle1: local */
+    ASSERT_TRUE(!cached(a, DATA) && cached(b, DATA));
+    fill(a);
+    run1(a, 0xd508831f);                   /* tlbi vmalle1is: every core */
+    ASSERT_TRUE(!cached(a, DATA) && !cached(b, DATA));
+    fill(a); fill(b);
+    a->hcr_el2 |= HCR_EL2_FB;              /* FB: local forms broadcast */
+    run1(a, 0xd508871f);
+    ASSERT_TRUE(!cached(b, DATA));
+    a->hcr_el2 &= ~HCR_EL2_FB;
+    fill(b);
+    run1(a, 0xd5088321);                   /* tlbi vae1is, x1 (VA = DATA) */
+    ASSERT_TRUE(!cached(b, DATA));
+    /* b runs another VM: a's VMALLE1IS (VMID 0) leaves it alone */
+    b->vttbr_el2 = 3ull << 48;
+    fill(b);
+    run1(a, 0xd508831f);
+    ASSERT_TRUE(cached(b, DATA));
+    virt_destroy(m);
+}
+
+TEST(mmu_tlbi_traps_and_el2_ops)
+{
+    Machine *m = mk();
+    Cpu *a = m->cpu[0];
+    a->hcr_el2 |= HCR_EL2_TTLB;
+    run1(a, 0xd508831f);
+    ASSERT_EQ(a->el, 2);
+    ASSERT_EQ(a->esr_el[2] >> 26, 0x18);
+    ASSERT_EQ(a->esr_el[2] & 0x1ffffff, 0x1 << 20 | 0 << 17 | 0 << 14 | 8 << 10 | 31 << 5 | 3 << 1);
+    cpu_set_el_spsel(a, 1, 1);
+    a->hcr_el2 &= ~HCR_EL2_TTLB;
+    run1(a, 0xd50c839f);                   /* tlbi alle1is at EL1: UNDEFINED */
+    ASSERT_EQ(a->el, 1);
+    ASSERT_EQ(a->esr_el[1], 0x02000000u);
+    /* at EL2: ALLE1IS drops every VMID on every core */
+    Cpu *b = m->cpu[1];
+    b->vttbr_el2 = 3ull << 48;
+    fill(b);
+    cpu_set_el_spsel(a, 2, 1);
+    run1(a, 0xd50c839f);
+    ASSERT_TRUE(!cached(b, DATA));
+    /* VMALLS12E1IS at EL2 with VMID 0 keeps VMID 3 */
+    fill(b);
+    run1(a, 0xd50c83df);
+    ASSERT_TRUE(cached(b, DATA));
+    virt_destroy(m);
+}
