@@ -9,6 +9,7 @@
 #include "machine/virt/options.h"
 #include "machine/virt/virt.h"
 #include "trace/digest.h"
+#include "trace/steplog.h"
 
 /* --stats: print instructions retired (sum of per-core icount), host wall
  * time and MIPS to stderr at exit.  Handled here, before opt_parse(), so
@@ -32,6 +33,8 @@ static void print_stats(const Machine *m, double secs)
 
 int main(int argc, char **argv)
 {
+    if (argc == 4 && !strcmp(argv[1], "replay-diff"))
+        return replay_diff_main(argv[2], argv[3]);
     VirtOptions o;
     bool stats = false;
     int na = 0;
@@ -65,10 +68,19 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    if (o.step_log) {
+        char err[256];
+        if (!steplog_setup(m, o.step_log, err, sizeof(err))) {
+            fprintf(stderr, "hyperstep: %s\n", err);
+            virt_destroy(m);
+            return 1;
+        }
+    }
     double t0 = wall_seconds();
     int code = machine_run(m);
     if (stats)
         print_stats(m, wall_seconds() - t0);
+    steplog_finish(m);
     code = digest_finish(m, code);
     fflush(stdout);
     virt_destroy(m);
