@@ -84,7 +84,7 @@ __attribute__((noinline)) static void run_loop(Cpu *c)
     Machine *m = c->m;
     const u8 *host = NULL;
     DecodedInsn *code = NULL;
-    u64 page_va = 1;   /* never equal to a page address */
+    u64 page_va = ~0ull;   /* bits 11:2 set: never equals pc & (TLB_PAGE_MASK | 3) */
     u64 page_gen = 0;
 
     for (;;) {
