@@ -14,6 +14,7 @@
 #include "cpu/sysreg.h"
 #include "devices/pl011/pl011.h"
 #include "machine/virt/virt.h"
+#include "exceptions/pmu.h"
 #include "mmu/mmu.h"
 
 void virt_default_options(VirtOptions *o)
@@ -88,6 +89,8 @@ Machine *virt_create(const VirtOptions *o)
         c->power = CORE_OFF_NEVER;
         cpu_reset(c, i, mpidr_for(o, i));
     }
+
+    pmu_attach(m);   /* excel2: PMU counters synced every round (exceptions/pmu.h) */
 
     /* Devices. */
     FILE *serial = stdout;

@@ -27,6 +27,8 @@ TRAP_FN(f_tpidr2, "mrs x0, tpidr_el2");
 TRAP_FN(f_tpidr3, "mrs x0, tpidr_el3");
 TRAP_FN(f_cpuactlr_w, "mrs x1, s3_1_c15_c2_0\nmsr s3_1_c15_c2_0, x1");
 TRAP_FN(f_sctlr_w, "mrs x1, sctlr_el1\nmsr sctlr_el1, x1");
+/* Load from the virt board's Secure-only RAM (0x0e000000). */
+TRAP_FN(f_secram, "mov x1, #0x0e000000\nldr x0, [x1]");
 /* ERET to EL1h with SCR_EL3.RW=0: illegal return (EL1 would be AArch32). */
 TRAP_FN(f_rw0, "adr x1, 1f\nmsr elr_el3, x1\nmov x1, #0x3c5\nmsr spsr_el3, x1\neret\n1: nop");
 
@@ -200,6 +202,22 @@ int main(void)
     one("EL1 write CPUACTLR_EL1, ACTLR_EL2[0]=0", 1, f_cpuactlr_w, 2, S18(1, 15, 2, 0, 1, 0), 4);
     WRITE_SYSREG(actlr_el2, 1);
     one("EL1 write CPUACTLR_EL1, both set", 1, f_cpuactlr_w, 0, 0, 0);
+
+    /* Secure-only memory: a Non-secure EL1 load is an External abort
+     * (EC 0x25 is "same EL": taken to EL1, DFSC 0x10, FAR = the address);
+     * a Secure EL1 load succeeds. */
+    run_at(1, f_secram, 0);
+    hs_printf("NS EL1 load from Secure RAM: n=%d el=%d esr=0x%08lx far=0x%lx\n", hs_last.count, hs_last.el,
+              hs_last.esr, hs_last.far);
+    CHECK_EQ(hs_last.el, 1);
+    CHECK_EQ(hs_last.esr >> 26, 0x25);
+    CHECK_EQ(hs_last.esr & 0x3f, 0x10);
+    CHECK_EQ(hs_last.far, 0x0e000000);
+    hs_secure_lower = 1;
+    run_at(1, f_secram, 0);
+    hs_secure_lower = 0;
+    hs_printf("Secure EL1 load from Secure RAM: n=%d\n", hs_last.count);
+    EXPECT_NONE();
 
     /* Last: SCR_EL3.TWE (QEMU 7.2 never traps WFE). */
     WRITE_SYSREG(scr_el3, READ_SYSREG(scr_el3) | SCR_TWE);

@@ -27,6 +27,30 @@ TRAP_FN(p_pmcr0, "mrs x0, pmcr_el0");
 TRAP_FN(p_userenr, "mrs x10, pmuserenr_el0");
 TRAP_FN(p_swinc, "msr pmswinc_el0, x0");
 TRAP_FN(p_evcnt3, "mrs x11, pmevcntr3_el0");
+TRAP_FN(f_bp, "nop");
+TRAP_FN(f_step, "nop\nnop");
+extern char hs_lower_trampoline[];
+
+/* Software step hook at EL2: record each step's ELR, step 6 times (SPSR.SS=1
+ * keeps stepping, ELR unchanged), then switch MDSCR_EL1.SS off. */
+static u64 step_elr[8];
+static u32 step_esr[8];
+static volatile int nsteps;
+static int step_hook(hs_frame *f, int el, int type)
+{
+    (void)f;
+    if (type != 0 || el != 2 || (hs_last.esr >> 26) != 0x32)
+        return 0;
+    step_elr[nsteps] = hs_last.elr;
+    step_esr[nsteps] = (u32)hs_last.esr;
+    if (++nsteps >= 6)
+        WRITE_SYSREG(mdscr_el1, 0);
+    else
+        WRITE_SYSREG(spsr_el2, READ_SYSREG(spsr_el2) | (1ul << 21));
+    return 1;
+}
+/* Breakpoint on the NOP at +4 with PSTATE.D clear. */
+TRAP_FN(f_bp_d0, "msr daifclr, #8\nnop\nmsr daifset, #8");
 
 #define TPMCR (1ul << 5)
 #define TPM (1ul << 6)
@@ -90,6 +114,54 @@ static u64 el2_main(u64 arg)
     one("TPMCR PMCCNTR_EL0 (not trapped)", 1, p_ccnt, 0, 0);
     mdcr2(0);
     one("TPM=0 PMCR_EL0", 1, p_pmcr, 0, 0);
+
+    /* Hardware breakpoint 0 on f_bp at EL1 (PMC=01, BAS=1111), OS lock
+     * released, MDSCR_EL1.MDE=1.  TDE=1: taken to EL2 (EC 0x30). */
+    WRITE_SYSREG(oslar_el1, 0);
+    WRITE_SYSREG(mdscr_el1, 1ul << 15);
+    WRITE_SYSREG(dbgbvr0_el1, (u64)f_bp);
+    WRITE_SYSREG(dbgbcr0_el1, 1 | (1 << 1) | (0xf << 5));
+    mdcr2(TDE);
+    one("breakpoint at EL1, MDCR_EL2.TDE=1", 1, f_bp, 2, ESR(0x30, 0x22));
+    mdcr2(0);
+    /* TDE=0: the target is EL1 = the current EL: needs KDE=1 and PSTATE.D=0. */
+    one("breakpoint at EL1, KDE=0", 1, f_bp, 0, 0);
+    WRITE_SYSREG(mdscr_el1, (1ul << 15) | (1ul << 13));
+    one("breakpoint at EL1, KDE=1 PSTATE.D=1", 1, f_bp, 0, 0);
+    WRITE_SYSREG(dbgbvr0_el1, (u64)f_bp_d0 + 4);
+    run_at(1, f_bp_d0, 0);
+    show("breakpoint at EL1, KDE=1 PSTATE.D=0", f_bp_d0, 0);
+    EXPECT_EXC(1, ESR(0x31, 0x22), f_bp_d0, 4);
+    WRITE_SYSREG(dbgbcr0_el1, 0);
+    WRITE_SYSREG(mdscr_el1, 0);
+    WRITE_SYSREG(oslar_el1, 1);
+
+    /* Software step of EL1 code from EL2 (MDCR_EL2.TDE=1): the ERET into
+     * EL1 has SPSR.SS=0, so the first step exception comes before the first
+     * instruction; each return with SPSR.SS=1 steps one instruction. */
+    WRITE_SYSREG(oslar_el1, 0);
+    mdcr2(TDE);
+    WRITE_SYSREG(mdscr_el1, 1);
+    hs_exc_hook = step_hook;
+    nsteps = 0;
+    run_at(1, f_step, 0);
+    hs_exc_hook = 0;
+    WRITE_SYSREG(mdscr_el1, 0);
+    mdcr2(0);
+    WRITE_SYSREG(oslar_el1, 1);
+    hs_printf("software step: %d steps\n", nsteps);
+    CHECK_EQ(nsteps, 6);
+    for (int i = 0; i < nsteps; i++) {
+        s64 rel = (s64)(step_elr[i] - (u64)f_step), relt = (s64)(step_elr[i] - (u64)hs_lower_trampoline);
+        hs_printf("  step %d: esr=0x%08x elr=%s+%ld\n", i, step_esr[i], (rel >= 0 && rel < 16) ? "fn" : "tramp",
+                  (rel >= 0 && rel < 16) ? rel : relt);
+        /* EC 0x32, IL, IFSC 0x22; ISV=1 (EX=0) once an instruction was
+         * stepped, ISV=0 for the first, taken before any instruction. */
+        CHECK_EQ(step_esr[i], i ? 0xcb000022u : 0xca000022u);
+    }
+    CHECK_EQ(step_elr[0], (u64)hs_lower_trampoline);
+    CHECK_EQ(step_elr[1], (u64)f_step);
+    CHECK_EQ(step_elr[2], (u64)f_step + 4);
 
     /* HPMN: EL1 sees PMCR_EL0.N = HPMN; counters >= HPMN are UNDEFINED at EL1. */
     WRITE_SYSREG(mdcr_el2, 2);

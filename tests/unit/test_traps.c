@@ -12,6 +12,7 @@
 #include "machine/virt/virt.h"
 #include "cpu/regs.h"
 #include "exceptions/exceptions.h"
+#include "exceptions/debug.h"
 #include "exceptions/pmu.h"
 #include "exceptions/route.h"
 #include "exceptions/traps.h"
@@ -237,6 +238,44 @@ TEST(pmu_counts_instructions_exactly)
     virt_destroy(m);
 }
 
+/* INST_RETIRED counts SVC (architecturally executed) but not an UNDEFINED
+ * instruction, at the EL that executed it. */
+TEST(pmu_exceptions_and_retirement)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    c->pmcr_el0 |= 1;
+    c->pmcntenset = 1;
+    c->pmevtyper[0] = 1u << 31 | 0x08;   /* P=1: not EL1; count EL0 only (U=0) */
+    cpu_set_el_spsel(c, 0, 0);
+    pmu_sync(c);
+    static const u32 code[] = {0xd503201f, 0xd4000001};   /* nop; svc #0 */
+    phys_write_buf(m, CODE, code, sizeof(code));
+    c->pc = CODE;
+    cpu_run(c, 2);
+    ASSERT_EQ(c->el, 1);
+    pmu_sync(c);
+    ASSERT_EQ(c->pmevcntr[0], 2u);
+    static const u32 code2[] = {0xd503201f, 0x00000000};  /* nop; udf */
+    phys_write_buf(m, CODE, code2, sizeof(code2));
+    cpu_set_el_spsel(c, 0, 0);
+    pmu_sync(c);
+    c->pc = CODE;
+    cpu_run(c, 2);
+    ASSERT_EQ(c->el, 1);
+    pmu_sync(c);
+    ASSERT_EQ(c->pmevcntr[0], 3u);
+    /* EXC_TAKEN (0x09) counted at EL0 for both exceptions above? Count now. */
+    c->pmevtyper[1] = 0x09;
+    c->pmcntenset |= 2;
+    cpu_set_el_spsel(c, 0, 0);
+    pmu_sync(c);
+    c->pc = CODE + 4;
+    cpu_run(c, 1);
+    ASSERT_EQ(c->pmevcntr[1], 1u);
+    virt_destroy(m);
+}
+
 TEST(rmr_el3_warm_reset)
 {
     Machine *m = mk();
@@ -437,5 +476,67 @@ TEST(physical_async_routing)
     ASSERT_EQ(route_debug_target(c), 1u);
     c->mdcr_el2 |= MDCR_EL2_TDE;
     ASSERT_EQ(route_debug_target(c), 2u);
+    virt_destroy(m);
+}
+
+/* PMU overflow drives the connected interrupt output (PMINTENSET, PMCR.E). */
+struct irq_probe { unsigned line; int level; int changes; };
+static void probe_set(void *opaque, unsigned line, bool level)
+{
+    struct irq_probe *p = opaque;
+    p->line = line;
+    p->level = level;
+    p->changes++;
+}
+
+TEST(pmu_overflow_interrupt)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    struct irq_probe p = {0, 0, 0};
+    pmu_connect_irq(c, probe_set, &p, 23);
+    cpu_set_el_spsel(c, 1, 1);
+    c->pmcr_el0 |= 1;
+    c->pmcntenset = 1;
+    c->pmevtyper[0] = 0x08;
+    c->pmevcntr[0] = 0xfffffffe;
+    c->pmintenset = 1;
+    pmu_sync(c);
+    static const u32 code[] = {0xd503201f, 0xd503201f, 0xd503201f};
+    phys_write_buf(m, CODE, code, sizeof(code));
+    c->pc = CODE;
+    cpu_run(c, 3);
+    pmu_sync(c);   /* what the per-round tick does */
+    ASSERT_EQ(c->pmevcntr[0], 1u);
+    ASSERT_EQ(c->pmovsset & 1, 1u);
+    ASSERT_EQ(p.level, 1);
+    ASSERT_EQ(p.line, 23u);
+    /* PMOVSCLR_EL0 write (msr pmovsclr_el0, x0) drops the line. */
+    c->x[0] = 1;
+    exec1(c, 1, 0xd51b9c60);
+    ASSERT_EQ(p.level, 0);
+    virt_destroy(m);
+}
+
+/* Debug events explain themselves too. */
+TEST(debug_event_explanations)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    c->oslsr_el1 &= ~2ull;                 /* OS lock released */
+    c->mdscr_el1 = 1u << 15;               /* MDE */
+    c->dbgbvr[0] = CODE;
+    c->dbgbcr[0] = 1 | 1 << 1 | 0xf << 5;  /* E, PMC=01 (EL1), BAS=1111 */
+    c->mdcr_el2 = MDCR_EL2_TDE | 6;
+    debug_update(c);
+    expect_trap(c, 1, 0xd503201f, 2, EC_BKPT_LOWER,
+                "hardware breakpoint 0 (DBGBVR0_EL1) at EL1, routed by MDCR_EL2.TDE=1");
+    ASSERT_EQ(c->esr_el[2], 0xc2000022u);
+    c->dbgbcr[0] = 0;
+    c->mdscr_el1 = 1;                      /* SS */
+    debug_update(c);
+    /* ERET-free start: PSTATE.SS=0 at EL1 = active-pending: step exception at once. */
+    expect_trap(c, 1, 0xd503201f, 2, EC_SSTEP_LOWER, "software step at EL1 (MDSCR_EL1.SS=1), routed by MDCR_EL2.TDE=1");
+    ASSERT_EQ(c->esr_el[2], 0xca000022u);
     virt_destroy(m);
 }
