@@ -115,3 +115,21 @@ TEST(mmu_tlbi_traps_and_el2_ops)
     ASSERT_TRUE(cached(b, DATA));
     virt_destroy(m);
 }
+
+/* An unaligned load that crosses a page into Device memory (MMU off) is an
+ * Alignment fault, not two byte-wise halves. */
+TEST(mmu_unaligned_device_crossing_page)
+{
+    Machine *m = mk();
+    Cpu *a = m->cpu[0];
+    u32 insn = 0xf9400020;                 /* ldr x0, [x1] */
+    u64 pc = CODE + 0x200;
+    phys_write_buf(m, pc, &insn, 4);
+    a->pc = pc;
+    a->x[1] = DATA + 0xffc;
+    cpu_run(a, 1);
+    ASSERT_EQ(a->el, 1);
+    ASSERT_EQ(a->esr_el[1], 0x96000021u);
+    ASSERT_EQ(a->far_el[1], DATA + 0xffc);
+    virt_destroy(m);
+}
