@@ -133,3 +133,24 @@ TEST(mmu_unaligned_device_crossing_page)
     ASSERT_EQ(a->far_el[1], DATA + 0xffc);
     virt_destroy(m);
 }
+
+/* HCR_EL2.TGE=1: EL0 data aborts go to EL2 (stage 1 of EL1&0 is off, so a
+ * VA beyond the 40-bit PA size is an Address size fault, level 0). */
+TEST(mmu_tge_routes_el0_abort_to_el2)
+{
+    Machine *m = mk();
+    Cpu *a = m->cpu[0];
+    a->hcr_el2 |= HCR_EL2_TGE;
+    a->sctlr_el[1] |= SCTLR_M;             /* ignored under TGE */
+    cpu_set_el_spsel(a, 0, 0);
+    u32 insn = 0xf9400020;                 /* ldr x0, [x1] */
+    u64 pc = CODE + 0x300;
+    phys_write_buf(m, pc, &insn, 4);
+    a->pc = pc;
+    a->x[1] = 1ull << 41;
+    cpu_run(a, 1);
+    ASSERT_EQ(a->el, 2);
+    ASSERT_EQ(a->esr_el[2], 0x92000000u);  /* EC 0x24 (lower EL), DFSC 0x00 */
+    ASSERT_EQ(a->far_el[2], 1ull << 41);
+    virt_destroy(m);
+}
