@@ -166,6 +166,7 @@ int main(int argc, char **argv)
 
     VirtOptions o;
     virt_default_options(&o);
+    o.virtualization = true;   /* HCR_EL2.DC needs EL2 (see below) */
     o.loader[0].addr = CODE;
     o.loader[0].has_addr = true;
     o.loader[0].cpu_num = 0;
@@ -174,7 +175,18 @@ int main(int argc, char **argv)
     if (!m)
         return 2;
     Cpu *c = m->cpu[0];
-    c->hcr_el2 |= HCR_EL2_DC;   /* data memory Normal with the MMU off */
+    /* Data memory Normal with the MMU off: HCR_EL2.DC=1 at EL1.  DC behaves
+     * as HCR_EL2.VM=1, so stage 2 needs tables: an identity map of the
+     * first 2 GiB of IPA space in 1 GiB blocks (Device, then Normal WB RW),
+     * VTCR_EL2 4K granule, 39-bit IPA, level-1 start, 40-bit PS. */
+    const u64 s2 = MEM + MEM_SIZE;   /* outside the compared window */
+    u64 s2d[2] = {0x0ull | 1 | 1ull << 10 | 3ull << 6 | 0x1ull << 2,
+                  0x40000000ull | 1 | 1ull << 10 | 3ull << 6 | 0xfull << 2 | 3ull << 8};
+    phys_write_buf(m, s2, s2d, sizeof(s2d));
+    c->vtcr_el2 = 25 | 1ull << 6 | 2ull << 16;
+    c->vttbr_el2 = s2;
+    c->hcr_el2 |= HCR_EL2_DC | HCR_EL2_RW;
+    cpu_set_el_spsel(c, 1, 1);
     c->vbar_el[1] = VBAR;
     tlb_flush_all(c);
 
