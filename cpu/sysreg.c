@@ -8,6 +8,8 @@
 #include <strings.h>
 
 #include "cpu/sysreg.h"
+#include "devices/gic/gic.h"
+#include "devices/timer/timer.h"
 #include "exceptions/exceptions.h"
 #include "exceptions/pmu.h"
 #include "exceptions/route.h"
@@ -17,6 +19,8 @@
 /* Every module's table.  A module adds its line here. */
 static const SysRegTable *const sysreg_tables[] = {
     &sysregs_core,
+    &sysregs_gicv3,   /* devices/gic/gicv3_cpuif.c */
+    &sysregs_timer,   /* devices/timer/timer.c */
     &sysregs_mmu,
     &sysregs_pmu,      /* exceptions/pmu.c */
     &sysregs_debug,    /* exceptions/sysreg_debug.c */

@@ -13,8 +13,14 @@
  * ISS ISV=1 and EX = load-exclusive when an instruction was stepped, ISV=0
  * when taken straight after an ERET with SPSR.SS=0; IFSC 0x22)
  * is taken before the next one; SVC/HVC/SMC count as stepped (SPSR.SS=0).
- * Not implemented: context-ID and linked breakpoint types (never match),
- * watchpoints (the registers hold values but never fire), halting debug.
+ * Watchpoints (D2.10): DBGWCR<n> E, PAC, LSC, BAS (byte mask within the
+ * doubleword at DBGWVR), MASK (2^MASK-byte aligned range), HMC, SSC;
+ * checked by the MMU slow paths after translation (translation faults come
+ * first) for every data access while one is armed (pages holding a watched
+ * address are kept out of the soft TLB).  EC 0x34/0x35, ISS WnR, DFSC
+ * 0x22, FAR = the accessed address, ELR = the instruction.
+ * Not implemented: context-ID and linked breakpoint/watchpoint types (never
+ * match), halting debug.
  */
 #ifndef EMU_EXCEPTIONS_DEBUG_H
 #define EMU_EXCEPTIONS_DEBUG_H
@@ -27,6 +33,12 @@ void debug_update(Cpu *c);
  * Step exception, or a Breakpoint exception (EC 0x30/0x31, ISS
  * IFSC=0b100010, ELR = PC) if one matches c->pc. */
 void debug_check_breakpoint(Cpu *c);
+/* True if an armed watchpoint watches any byte of VA's soft-TLB page. */
+bool debug_watch_page(const Cpu *c, u64 va);
+/* Data access of SIZE bytes at VA (WRITE or read; MMU FLAGS): take the
+ * Watchpoint exception if an armed watchpoint matches. */
+void debug_check_watchpoint(Cpu *c, u64 va, unsigned size, bool write, unsigned flags);
+
 /* Is software step active at the current EL (MDSCR_EL1.SS and debug
  * exceptions enabled)?  Used by exception entry for SPSR.SS. */
 bool debug_step_active(const Cpu *c);

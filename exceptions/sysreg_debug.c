@@ -6,8 +6,8 @@
  *
  * Breakpoint/watchpoint registers: ID_AA64DFR0_EL1 advertises the
  * architectural minimum of 2 breakpoints and 2 watchpoints.  Address-match
- * breakpoints fire (debug_check_breakpoint below, see debug.h for what is
- * covered); watchpoints and software step do NOT fire in this model.
+ * breakpoints, watchpoints and software step fire (see debug.h for what is
+ * covered).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include "exceptions/exceptions.h"
 #include "exceptions/pmu.h"
 #include "exceptions/route.h"
+#include "mmu/mmu.h"
 
 #define OFF(f) offsetof(Cpu, f)
 
@@ -97,6 +98,85 @@ void debug_update(Cpu *c)
         c->pending |= PEND_DEBUG;
     else
         c->pending &= ~PEND_DEBUG;
+    bool watch = false;
+    if (c->mdscr_el1 & MDSCR_MDE)
+        for (unsigned i = 0; i < 2; i++)
+            watch |= (c->dbgwcr[i] & 1) != 0;
+    if (watch)
+        tlb_flush_all(c);   /* drop soft-TLB entries of (possibly) watched pages */
+    c->watch_armed = watch;
+}
+
+static bool debug_enabled(const Cpu *c, unsigned *target);
+
+/* Watched byte range [*lo, *hi) of watchpoint I, false if it cannot match. */
+static bool wp_range(const Cpu *c, unsigned i, u64 *lo, u64 *hi, unsigned *bas)
+{
+    u64 wcr = c->dbgwcr[i], wvr = c->dbgwvr[i] & ((1ull << 49) - 1);
+    if (!(wcr & 1) || (wcr >> 20) & 1)       /* disabled or linked (WT=1) */
+        return false;
+    unsigned mask = (wcr >> 24) & 31;
+    *bas = (wcr >> 5) & 0xff;
+    if (mask) {
+        if (mask < 3)
+            return false;                    /* reserved MASK values */
+        *lo = wvr & ~((1ull << mask) - 1);
+        *hi = *lo + (1ull << mask);
+        *bas = 0xff;
+        return true;
+    }
+    if (!*bas)
+        return false;
+    *lo = wvr & ~7ull;
+    *hi = *lo + 8;
+    if (wvr & 4)                             /* word-aligned address: BAS[3:0] */
+        *bas = (*bas & 0xf) << 4;
+    return true;
+}
+
+bool debug_watch_page(const Cpu *c, u64 va)
+{
+    u64 page = va & TLB_PAGE_MASK & ((1ull << 49) - 1), lo, hi;
+    unsigned bas;
+    for (unsigned i = 0; i < 2; i++)
+        if (wp_range(c, i, &lo, &hi, &bas) && lo < page + TLB_PAGE_SIZE && hi > page)
+            return true;
+    return false;
+}
+
+void debug_check_watchpoint(Cpu *c, u64 va, unsigned size, bool write, unsigned flags)
+{
+    (void)flags;
+    unsigned target;
+    if (!(c->mdscr_el1 & MDSCR_MDE) || !debug_enabled(c, &target))
+        return;
+    u64 a = va & ((1ull << 49) - 1);
+    for (unsigned i = 0; i < 2; i++) {
+        u64 wcr = c->dbgwcr[i], lo, hi;
+        unsigned bas;
+        if (!wp_range(c, i, &lo, &hi, &bas))
+            continue;
+        unsigned lsc = (wcr >> 3) & 3, pac = (wcr >> 1) & 3, hmc = (wcr >> 13) & 1, ssc = (wcr >> 14) & 3;
+        if (!(lsc & (write ? 2 : 1)))
+            continue;
+        bool el_ok = c->el == 0 ? (pac & 2) : c->el == 1 ? (pac & 1) : c->el == 2 ? hmc : false;
+        bool sec_ok = ssc == 1 ? c->ns : ssc == 2 ? !c->ns : true;
+        if (!el_ok || !sec_ok)
+            continue;
+        bool hit = false;
+        for (u64 b = a; b < a + size && !hit; b++)
+            hit = b >= lo && b < hi && (hi - lo > 8 || ((bas >> (b - lo)) & 1));
+        if (!hit)
+            continue;
+        snprintf(c->reason_buf, sizeof(c->reason_buf), "hardware watchpoint %u (DBGWVR%u_EL1) %s at EL%u%s", i, i,
+                 write ? "store" : "load", c->el,
+                 target == 2 ? ((c->mdcr_el2 & MDCR_EL2_TDE) ? ", routed by MDCR_EL2.TDE=1" : ", routed by HCR_EL2.TGE=1") : "");
+        unsigned ec = target > c->el ? EC_WATCH_LOWER : EC_WATCH_CUR;
+        /* FAR: an address of the access within the watched range (the
+         * Arm ARM allows any in the block; this is QEMU's choice too). */
+        u64 far = va + (lo > a ? lo - a : 0);
+        exc_take_sync(c, target, syn(ec, (write ? 1u << 6 : 0) | 0x22), far, true, c->pc, c->reason_buf);
+    }
 }
 
 /* Debug target EL and AArch64.GenerateDebugExceptionsFrom(PSTATE.EL, ...). */
@@ -223,12 +303,12 @@ static const SysRegDesc debug_rows[] = {
     RW("OSECCR_EL1", 2, 0, 0, 6, 2, oseccr_el1, acc_tda, 0xffffffffull),
     RWD("DBGBVR0_EL1", 2, 0, 0, 0, 4, dbgbvr[0], acc_tda, ~3ull),
     RWD("DBGBCR0_EL1", 2, 0, 0, 0, 5, dbgbcr[0], acc_tda, BCR_MASK),
-    RW("DBGWVR0_EL1", 2, 0, 0, 0, 6, dbgwvr[0], acc_tda, ~3ull),
-    RW("DBGWCR0_EL1", 2, 0, 0, 0, 7, dbgwcr[0], acc_tda, WCR_MASK),
+    RWD("DBGWVR0_EL1", 2, 0, 0, 0, 6, dbgwvr[0], acc_tda, ~3ull),
+    RWD("DBGWCR0_EL1", 2, 0, 0, 0, 7, dbgwcr[0], acc_tda, WCR_MASK),
     RWD("DBGBVR1_EL1", 2, 0, 0, 1, 4, dbgbvr[1], acc_tda, ~3ull),
     RWD("DBGBCR1_EL1", 2, 0, 0, 1, 5, dbgbcr[1], acc_tda, BCR_MASK),
-    RW("DBGWVR1_EL1", 2, 0, 0, 1, 6, dbgwvr[1], acc_tda, ~3ull),
-    RW("DBGWCR1_EL1", 2, 0, 0, 1, 7, dbgwcr[1], acc_tda, WCR_MASK),
+    RWD("DBGWVR1_EL1", 2, 0, 0, 1, 6, dbgwvr[1], acc_tda, ~3ull),
+    RWD("DBGWCR1_EL1", 2, 0, 0, 1, 7, dbgwcr[1], acc_tda, WCR_MASK),
     { ROW("MDRAR_EL1", 2, 0, 1, 0, 0, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tdra, .resetval = 0 },
     { ROW("OSLAR_EL1", 2, 0, 1, 0, 4, SR_PL1_W), .accessfn = acc_tdosa, .write = wr_oslar },
     { ROW("OSLSR_EL1", 2, 0, 1, 1, 4, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tdosa, .offset = OFF(oslsr_el1) },

@@ -135,6 +135,12 @@ struct Machine {
 
     /* Per-machine system register index (cpu/sysreg.c). */
     const struct SysRegDesc **sysreg_index;
+
+    /* ---- smp: built-in PSCI firmware state and call history (firmware/psci) ---- */
+    struct PsciState *psci;
+    /* Core machine_run() is running now (NULL between slots): the clock of
+     * power changes one core makes to another (cpu/power.c). */
+    Cpu *current;
 };
 
 /* ---- physical memory map (mmu/physmem.c) ---- */

@@ -29,6 +29,25 @@ TRAP_FN(p_swinc, "msr pmswinc_el0, x0");
 TRAP_FN(p_evcnt3, "mrs x11, pmevcntr3_el0");
 TRAP_FN(f_bp, "nop");
 TRAP_FN(f_step, "nop\nnop");
+TRAP_FN(f_ldx, "ldr x0, [x0]");
+TRAP_FN(f_ldw, "ldr w0, [x0]");
+TRAP_FN(f_stx, "str xzr, [x0]");
+static volatile u64 wdata[4] __attribute__((aligned(64)));
+
+static void watch_case(const char *tag, const char *fn, u64 addr, u64 wcr, int hit, int write)
+{
+    WRITE_SYSREG(dbgwcr0_el1, wcr);
+    ISB();
+    run_at(1, fn, addr);
+    hs_printf("%s: n=%d el=%d esr=0x%08lx elr=+%ld far=wdata+%ld\n", tag, hs_last.count, hs_last.el, hs_last.esr,
+              (s64)(hs_last.elr - (u64)fn), hit ? (s64)(hs_last.far - (u64)wdata) : 0);
+    if (hit) {
+        EXPECT_EXC(2, ESR(0x34, (write ? 0x40 : 0) | 0x22), fn, 0);
+        CHECK_EQ(hs_last.far, addr);
+    } else {
+        EXPECT_NONE();
+    }
+}
 extern char hs_lower_trampoline[];
 
 /* Software step hook at EL2: record each step's ELR, step 6 times (SPSR.SS=1
@@ -135,6 +154,23 @@ static u64 el2_main(u64 arg)
     WRITE_SYSREG(dbgbcr0_el1, 0);
     WRITE_SYSREG(mdscr_el1, 0);
     WRITE_SYSREG(oslar_el1, 1);
+
+    /* Watchpoint 0 on wdata[1] (EL1, MDCR_EL2.TDE=1 -> EL2, EC 0x34). */
+    WRITE_SYSREG(oslar_el1, 0);
+    WRITE_SYSREG(mdscr_el1, 1ul << 15);
+    WRITE_SYSREG(dbgwvr0_el1, (u64)&wdata[1]);
+    mdcr2(TDE);
+#define WCR(lsc, bas) (1 | (1 << 1) | ((lsc) << 3) | ((bas) << 5))
+    watch_case("watch load, LSC=11 BAS=ff", f_ldx, (u64)&wdata[1], WCR(3, 0xff), 1, 0);
+    watch_case("watch store, LSC=11 BAS=ff", f_stx, (u64)&wdata[1], WCR(3, 0xff), 1, 1);
+    watch_case("watch other doubleword", f_ldx, (u64)&wdata[0], WCR(3, 0xff), 0, 0);
+    watch_case("watch load, LSC=10 (store only)", f_ldx, (u64)&wdata[1], WCR(2, 0xff), 0, 0);
+    watch_case("watch word +4, BAS=0f", f_ldw, (u64)&wdata[1] + 4, WCR(3, 0x0f), 0, 0);
+    watch_case("watch word +4, BAS=f0", f_ldw, (u64)&wdata[1] + 4, WCR(3, 0xf0), 1, 0);
+    WRITE_SYSREG(dbgwcr0_el1, 0);
+    WRITE_SYSREG(mdscr_el1, 0);
+    WRITE_SYSREG(oslar_el1, 1);
+    mdcr2(0);
 
     /* Software step of EL1 code from EL2 (MDCR_EL2.TDE=1): the ERET into
      * EL1 has SPSR.SS=0, so the first step exception comes before the first

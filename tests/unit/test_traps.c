@@ -533,6 +533,15 @@ TEST(debug_event_explanations)
                 "hardware breakpoint 0 (DBGBVR0_EL1) at EL1, routed by MDCR_EL2.TDE=1");
     ASSERT_EQ(c->esr_el[2], 0xc2000022u);
     c->dbgbcr[0] = 0;
+    /* Watchpoint 0 on a doubleword, loads and stores at EL1. */
+    c->dbgwvr[0] = CODE + 0x100;
+    c->dbgwcr[0] = 1 | 1 << 1 | 3 << 3 | 0xff << 5;
+    debug_update(c);
+    c->x[1] = CODE + 0x100;
+    expect_trap(c, 1, 0xf9400020 /* ldr x0, [x1] */, 2, EC_WATCH_LOWER,
+                "hardware watchpoint 0 (DBGWVR0_EL1) load at EL1, routed by MDCR_EL2.TDE=1");
+    ASSERT_EQ(c->far_el[2], CODE + 0x100);
+    c->dbgwcr[0] = 0;
     c->mdscr_el1 = 1;                      /* SS */
     debug_update(c);
     /* ERET-free start: PSTATE.SS=0 at EL1 = active-pending: step exception at once. */
