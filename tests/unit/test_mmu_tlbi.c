@@ -154,3 +154,40 @@ TEST(mmu_tge_routes_el0_abort_to_el2)
     ASSERT_EQ(a->far_el[2], 1ull << 41);
     virt_destroy(m);
 }
+
+/* AT and cache maintenance access rules executed by the core. */
+TEST(mmu_at_dc_ic_access_rules)
+{
+    Machine *m = mk();
+    Cpu *a = m->cpu[0];
+    run1(a, 0xd50c7881);                   /* at s12e1r at EL1: UNDEFINED */
+    ASSERT_EQ(a->el, 1);
+    ASSERT_EQ(a->esr_el[1], 0x02000000u);
+    cpu_set_el_spsel(a, 2, 1);
+    a->par_el1 = 0;
+    run1(a, 0xd50c7881);                   /* at EL2: PAR = PA of x1 (MMU off: flat) */
+    ASSERT_EQ(a->el, 2);
+    /* run1 sets x1 = DATA >> 12 = 0x40100: flat, so PAR.PA = 0x40000, NS */
+    ASSERT_EQ(a->par_el1 & 0xfffffffff001ull, 0x40000);
+    ASSERT_TRUE(a->par_el1 & (1u << 9));
+    ASSERT_EQ(a->par_el1 & 1, 0);
+    /* EL0: DC CVAU with SCTLR_EL1.UCI=0 traps to EL1 (EC 0x18); DC IVAC UNDEF */
+    cpu_set_el_spsel(a, 0, 0);
+    a->sctlr_el[1] &= ~SCTLR_UCI;
+    run1(a, 0xd50b7b21);
+    ASSERT_EQ(a->el, 1);
+    ASSERT_EQ(a->esr_el[1] >> 26, 0x18);
+    cpu_set_el_spsel(a, 0, 0);
+    a->sctlr_el[1] |= SCTLR_UCI;
+    run1(a, 0xd50b7521);                   /* ic ivau at EL0 with UCI: ok */
+    ASSERT_EQ(a->el, 0);
+    run1(a, 0xd5087621);                   /* dc ivac at EL0: UNDEFINED */
+    ASSERT_EQ(a->el, 1);
+    ASSERT_EQ(a->esr_el[1], 0x02000000u);
+    /* EL1 with HCR_EL2.TPU: IC IVAU traps to EL2 */
+    a->hcr_el2 |= HCR_EL2_TPU;
+    run1(a, 0xd50b7521);
+    ASSERT_EQ(a->el, 2);
+    ASSERT_EQ(a->esr_el[2] >> 26, 0x18);
+    virt_destroy(m);
+}
