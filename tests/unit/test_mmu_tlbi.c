@@ -191,3 +191,37 @@ TEST(mmu_at_dc_ic_access_rules)
     ASSERT_EQ(a->esr_el[2] >> 26, 0x18);
     virt_destroy(m);
 }
+
+static void wr64(Machine *m, u64 pa, u64 v)
+{
+    phys_write_buf(m, pa, &v, 8);
+}
+
+/* Instruction fetch through stage 1: PXN block -> Instruction Abort
+ * (EC 0x21, IFSC permission level 2), unmapped -> translation level 2,
+ * FAR and ELR = the fetched address. */
+TEST(mmu_instruction_aborts)
+{
+    Machine *m = mk();
+    Cpu *a = m->cpu[0];
+    const u64 L1 = 0x40300000, L2 = 0x40301000;
+    wr64(m, L1 + 1 * 8, 0x40000000ull | 1 | 1 << 10);                   /* RAM, EL1 RW */
+    wr64(m, L1 + 2 * 8, L2 | 3);
+    wr64(m, L2 + 0 * 8, 0x40200000ull | 1 | 1 << 10 | 1ull << 53);     /* PXN */
+    a->tcr_el[1] = 25 | 2ull << 32;
+    a->ttbr0_el[1] = L1;
+    a->mair_el[1] = 0xff;
+    a->sctlr_el[1] |= SCTLR_M;
+    tlb_flush_all(a);
+    a->pc = 0x80000000;
+    cpu_run(a, 1);
+    ASSERT_EQ(a->el, 1);
+    ASSERT_EQ(a->esr_el[1], 0x8600000eu);
+    ASSERT_EQ(a->far_el[1], 0x80000000);
+    ASSERT_EQ(a->elr_el[1], 0x80000000);
+    a->pc = 0x80200000;
+    cpu_run(a, 1);
+    ASSERT_EQ(a->esr_el[1], 0x86000006u);
+    ASSERT_EQ(a->far_el[1], 0x80200000);
+    virt_destroy(m);
+}
