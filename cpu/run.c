@@ -124,7 +124,7 @@ __attribute__((noinline)) static void run_loop(Cpu *c)
     Machine *m = c->m;
     const u8 *host = NULL;
     DecodedInsn *code = NULL;
-    u64 page_va = 1;   /* never equal to a page address */
+    u64 page_va = ~0ull;   /* bits 11:2 set: never equals pc & (TLB_PAGE_MASK | 3) */
     u64 page_gen = 0;
 
     for (;;) {
@@ -135,7 +135,8 @@ __attribute__((noinline)) static void run_loop(Cpu *c)
         if (unlikely(c->budget <= 0))
             break;
         u64 pc = c->pc;
-        if (unlikely((pc & TLB_PAGE_MASK) != page_va || c->tlb->gen != page_gen || (pc & 3))) {
+        /* page_va has bits 1:0 clear, so a misaligned PC also takes this branch. */
+        if (unlikely((pc & (TLB_PAGE_MASK | 3)) != page_va || c->tlb->gen != page_gen)) {
             if (pc & 3)
                 exc_take_sync(c, exc_default_target(c), syn(EC_PC_ALIGN, 0), pc, true, pc,
                               "PC not 4-byte aligned");
