@@ -193,6 +193,22 @@ static void hs_get_state(Ctx *x, State *s)
     s->nzcv = x->c->nzcv;
 }
 
+/* (Re)create the Unicorn engine with the RAM window mapped (contents are
+ * synced by the caller).  Unicorn 2.0.1 grows its translated-code state
+ * with every uc_ctl_remove_cache() and eventually crashed (SIGSEGV in
+ * cpu_restore_state from an unaligned exclusive access) after ~3M
+ * single-instruction runs, so main() restarts it every UC_RESTART_EVERY. */
+#define UC_RESTART_EVERY 100000
+static void uc_restart(Ctx *x)
+{
+    if (x->uc)
+        uc_close(x->uc);
+    uc_check(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &x->uc), "open");
+    /* Default CPU model (Cortex-A72, ARMv8.0 + CRC32 like the A53):
+     * selecting UC_CPU_ARM64_A53 asserts in Unicorn 2.0.1 (num_ases). */
+    uc_check(uc_mem_map(x->uc, RAM_BASE, RAM_SIZE, UC_PROT_ALL), "mem_map");
+}
+
 /* Copy hyperstep's RAM window into Unicorn's (after a divergence that the
  * test tolerates, e.g. a store only one side executed). */
 static void sync_ram(Ctx *x)
@@ -338,10 +354,7 @@ int main(int argc, char **argv)
     x.c = x.m->cpu[0];
     x.hs_mem = malloc(RAM_SIZE);
     x.uc_mem = malloc(RAM_SIZE);
-    uc_check(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &x.uc), "open");
-    /* Default CPU model (Cortex-A72, ARMv8.0 + CRC32 like the A53):
-     * selecting UC_CPU_ARM64_A53 asserts in Unicorn 2.0.1 (num_ases). */
-    uc_check(uc_mem_map(x.uc, RAM_BASE, RAM_SIZE, UC_PROT_ALL), "mem_map");
+    uc_restart(&x);
     if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &x.cs) != CS_ERR_OK) {
         fprintf(stderr, "diff_int: capstone\n");
         return 2;
@@ -358,6 +371,10 @@ int main(int argc, char **argv)
     u64 executed = 0, both_exc = 0, asym = 0, mismatches = 0, excluded = 0;
     clock_t t0 = clock();
     for (u64 it = 0; it < iterations; it++) {
+        if (it && it % UC_RESTART_EVERY == 0) {
+            uc_restart(&x);
+            sync_ram(&x);
+        }
         PatStat *st = &ps[rnd(&rng) % np];
         /* Half the words get sparse random bits (density 1/8), so classes
          * whose reserved fields must be zero (ADC op2, 1-source opcode2...)
