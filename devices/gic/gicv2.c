@@ -137,11 +137,11 @@ static unsigned sec_pending_id(Gic *g, unsigned cpu, bool ack)
 {
     GicCpu *gc = &g->cpu[cpu];
     unsigned id = gic_hppi(g, cpu, 3, NULL);
-    if (id != GIC_SPURIOUS && gic_irq(g, cpu, id)->group == 1 && !gc->ackctl && g->security)
+    if (id != GIC_SPURIOUS && gic_irq(g, cpu, id)->group == 1 && !gc->ackctl)
         return 1022;
     if (!ack)
         return id;
-    return gic_ack(g, cpu, gc->ackctl || !g->security ? 3 : 1);
+    return gic_ack(g, cpu, gc->ackctl ? 3 : 1);
 }
 
 static bool gicc_read(void *opaque, Cpu *c, u64 off, unsigned size, u64 *val)
