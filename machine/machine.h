@@ -134,6 +134,12 @@ struct Machine {
 
     /* Per-machine system register index (cpu/sysreg.c). */
     const struct SysRegDesc **sysreg_index;
+
+    /* ---- devices (gic) ---- */
+    /* Called by exc_check_async() before it samples Cpu.irq_lines, so an
+     * interrupt controller whose IRQ/FIQ choice depends on the core's EL and
+     * security state (GICv3, IHI 0069 4.6.2) can refresh it; NULL if none. */
+    void (*async_refresh)(Cpu *c);
 };
 
 /* ---- physical memory map (mmu/physmem.c) ---- */

@@ -107,11 +107,24 @@ static void wr_pmr(Cpu *c, const SysRegDesc *r, u64 v)
     gic_update_cpu(gic_of(c), c->index);
 }
 
+/* ICC_IAR0/HPPIR0 at EL3: INTID 1021 says the highest-priority pending
+ * interrupt is Non-secure Group 1 (IHI 0069 2.2.1 special INTIDs). */
+static bool el3_g1ns_special(Cpu *c, unsigned g)
+{
+    Gic *gic = gic_of(c);
+    if (g != 0 || c->el != 3 || !gic->security)
+        return false;
+    unsigned id = gic_hppi(gic, c->index, 3, NULL);
+    return id != GIC_SPURIOUS && gic_irq(gic, c->index, id)->group == 1;
+}
+
 static u64 rd_iar(Cpu *c, const SysRegDesc *r)
 {
     unsigned g = grp_of(r);
     if (is_virtual(c, kind_of(r)))
         return gic_vack(gic_of(c), c->index, 1u << g);
+    if (el3_g1ns_special(c, g))
+        return 1021;
     return gic_ack(gic_of(c), c->index, 1u << g);
 }
 
@@ -142,6 +155,8 @@ static u64 rd_hppir(Cpu *c, const SysRegDesc *r)
         unsigned i = gic_vhppi_lr(gic_of(c), c->index, 1u << g);
         return i < GIC_NLR ? LR_VINTID(gcpu(c)->v.lr[i]) : GIC_SPURIOUS;
     }
+    if (el3_g1ns_special(c, g))
+        return 1021;
     return gic_hppi(gic_of(c), c->index, 1u << g, NULL);
 }
 

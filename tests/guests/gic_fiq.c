@@ -10,7 +10,7 @@
 #define GICC 0x08010000ul
 #define R32(a) (*(volatile u32 *)(a))
 
-static volatile int fiqs, irqs, last_id = -1;
+static volatile int fiqs, irqs, last_id = -1, special = -1;
 
 static int hook(hs_frame *f, int el, int type)
 {
@@ -18,7 +18,19 @@ static int hook(hs_frame *f, int el, int type)
     if (type == 2) {
 #if GICV == 3
         u32 iar = (u32)READ_SYSREG(S3_0_C12_C8_0);   /* ICC_IAR0_EL1 */
-        WRITE_SYSREG(S3_0_C12_C8_1, iar);            /* ICC_EOIR0_EL1 */
+        if (iar == 1021) {
+            /* Non-secure Group 1 pending at EL3: acknowledge it through the
+             * Non-secure ICC_IAR1_EL1 bank (SCR_EL3.NS=1). */
+            special = 1021;
+            WRITE_SYSREG(scr_el3, READ_SYSREG(scr_el3) | 1);
+            ISB();
+            iar = (u32)READ_SYSREG(S3_0_C12_C12_0);
+            WRITE_SYSREG(S3_0_C12_C12_1, iar);
+            WRITE_SYSREG(scr_el3, READ_SYSREG(scr_el3) & ~1ul);
+            ISB();
+        } else {
+            WRITE_SYSREG(S3_0_C12_C8_1, iar);        /* ICC_EOIR0_EL1 */
+        }
 #else
         u32 iar = R32(GICC + 0x0c);
         R32(GICC + 0x10) = iar;
@@ -87,6 +99,23 @@ int main(void)
         ;
     __asm__ volatile("msr daifset, #1\n isb" ::: "memory");
     hs_printf("SCR_EL3.FIQ=1: fiqs %d intid %d\n", fiqs, last_id);
+#if GICV == 3
+    /* A Non-secure Group 1 SGI is signalled as FIQ while the core is at
+     * EL3; ICC_IAR0_EL1 reads the special INTID 1021. */
+    R32(0x080a0000ul + 0x10000 + 0x80) |= 1u << 6;
+    R32(0x080a0000ul + 0x10000 + 0x100) = 1u << 6;
+    R32(GICD) = 0x33;                             /* + EnableGrp1NS */
+    WRITE_SYSREG(S3_6_C12_C12_7, 1);              /* ICC_IGRPEN1_EL3.EnableGrp1NS */
+    WRITE_SYSREG(S3_0_C12_C11_6, (6ul << 24) | 1);   /* ICC_ASGI1R_EL1 from Secure: Non-secure Group 1 */
+    ISB();
+    fiqs = 0;
+    __asm__ volatile("msr daifclr, #1\n isb" ::: "memory");
+    for (volatile int i = 0; i < 100 && !fiqs; i++)
+        ;
+    __asm__ volatile("msr daifset, #1\n isb" ::: "memory");
+    hs_printf("G1NS at EL3: fiqs %d special %d intid %d\n", fiqs, special, last_id);
+    fiqs = 1;
+#endif
 #if GICV == 2
     /* Group 1 SGI (NSATT=1) is an IRQ, even with FIQEn. */
     WRITE_SYSREG(scr_el3, READ_SYSREG(scr_el3) | (1ul << 1));
