@@ -183,6 +183,16 @@ struct Cpu {
     u64 cpuactlr_el1, cpuectlr_el1, cpumerrsr_el1;
     u64 l2ectlr_el1, l2actlr_el1, l2merrsr_el1;
     u64 osdtrrx_el1, osdtrtx_el1, oseccr_el1;
+    /* PMU overflow interrupt output (an IrqLine's fields, see
+     * exceptions/pmu.h pmu_connect_irq); unset = not wired. */
+    void (*pmu_irq_set)(void *opaque, unsigned line, bool level);
+    void *pmu_irq_opaque;
+    unsigned pmu_irq_num;
+    bool pmu_irq_level;
+    /* Software step (exceptions/debug.h): armed at icount step_icount. */
+    bool step_armed;
+    u64 step_icount;
+    bool watch_armed;     /* a hardware watchpoint is enabled (MMU slow path checks) */
 };
 
 /* Interrupt input lines of a core (Arm ARM D1.3 "Asynchronous exceptions"). */
@@ -199,6 +209,7 @@ enum {
     PEND_ASYNC = 1u << 0,   /* interrupt lines or masks changed: re-check */
     PEND_IL = 1u << 1,      /* PSTATE.IL set: next instruction takes Illegal State */
     PEND_STOP = 1u << 2,    /* leave the quantum now (WFI, power change, exit) */
+    PEND_DEBUG = 1u << 8,   /* excel2: hardware breakpoints armed: check each PC (exceptions/debug.h) */
 };
 
 /* ---- register access helpers used by instruction handlers ---- */

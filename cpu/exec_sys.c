@@ -16,7 +16,9 @@
 
 void exec_SVC(Cpu *c, const A_SVC *a)
 {
-    exc_take_sync(c, exc_default_target(c), syn(EC_SVC64, a->imm16), 0, false, c->pc + 4, NULL);
+    unsigned t = route_default_target(c);
+    exc_take_sync(c, t, syn(EC_SVC64, a->imm16), 0, false, c->pc + 4,
+                  c->el == 0 && t == 2 ? "SVC at EL0 routed to EL2: HCR_EL2.TGE=1" : NULL);
 }
 
 void exec_HVC(Cpu *c, const A_HVC *a)

@@ -298,8 +298,8 @@ static const SysRegDesc core_rows[] = {
     CONSTREG("ID_AA64PFR1_EL1", 3, 0, 0, 4, 1, SR_PL1_R, 0, acc_tid3),
     /* DebugVer=6 (ARMv8), PMUVer=1 (PMUv3, exceptions/pmu.c), the
      * architectural minimum of 2 breakpoints, 2 watchpoints and 1
-     * context-matching breakpoint (registers only: they never fire, see
-     * exceptions/sysreg_debug.c). */
+     * context-matching breakpoint: address breakpoints and watchpoints
+     * fire, context-matching ones never do (exceptions/debug.h). */
     CONSTREG("ID_AA64DFR0_EL1", 3, 0, 0, 5, 0, SR_PL1_R, 0x00101106, acc_tid3),
     CONSTREG("ID_AA64DFR1_EL1", 3, 0, 0, 5, 1, SR_PL1_R, 0, acc_tid3),
     CONSTREG("ID_AA64AFR0_EL1", 3, 0, 0, 5, 4, SR_PL1_R, 0, acc_tid3),

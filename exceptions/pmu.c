@@ -7,6 +7,7 @@
 
 #include "exceptions/pmu.h"
 #include "exceptions/route.h"
+#include "machine/machine.h"
 
 #define OFF(f) offsetof(Cpu, f)
 
@@ -80,10 +81,48 @@ static void evc_add(Cpu *c, unsigned i, u64 n)
     c->pmevcntr[i] = v & 0xffffffffull;
 }
 
+static void update_irq(Cpu *c)
+{
+    bool level = (c->pmcr_el0 & PMCR_E) && (c->pmovsset & c->pmintenset);
+    if (level != c->pmu_irq_level && c->pmu_irq_set) {
+        c->pmu_irq_level = level;
+        c->pmu_irq_set(c->pmu_irq_opaque, c->pmu_irq_num, level);
+    }
+}
+
 void pmu_sync(Cpu *c)
 {
+    if (c->icount < c->pmu_last_icount)   /* inside exc_take_sync's window */
+        return;
     u64 n = c->icount - c->pmu_last_icount;
     c->pmu_last_icount = c->icount;
+    pmu_retire(c, n);
+    update_irq(c);
+}
+
+void pmu_connect_irq(Cpu *c, void (*set)(void *, unsigned, bool), void *opaque, unsigned line)
+{
+    c->pmu_irq_set = set;
+    c->pmu_irq_opaque = opaque;
+    c->pmu_irq_num = line;
+    c->pmu_irq_level = false;
+}
+
+static void pmu_tick(void *opaque, u64 now_ns)
+{
+    Machine *m = opaque;
+    (void)now_ns;
+    for (unsigned i = 0; i < m->ncpu; i++)
+        pmu_sync(m->cpu[i]);
+}
+
+void pmu_attach(Machine *m)
+{
+    machine_add_clock(m, pmu_tick, NULL, m);
+}
+
+void pmu_retire(Cpu *c, u64 n)
+{
     if (!n)
         return;
     if ((c->pmcr_el0 & PMCR_E) && (c->pmcntenset & PMCC_BIT) && filter_counts(c, c->pmccfiltr_el0) &&
@@ -230,6 +269,7 @@ static void wr_pmcr(Cpu *c, const SysRegDesc *r, u64 v)
         c->pmu_ccdiv = 0;
     }
     c->pmcr_el0 = (c->pmcr_el0 & ~(u64)PMCR_WMASK) | (v & PMCR_WMASK);
+    update_irq(c);
 }
 
 static u64 rd_set(Cpu *c, u64 reg) { return reg & visible_mask(c); }
@@ -237,11 +277,11 @@ static u64 rd_cntenset(Cpu *c, const SysRegDesc *r) { (void)r; return rd_set(c, 
 static void wr_cntenset(Cpu *c, const SysRegDesc *r, u64 v) { (void)r; c->pmcntenset |= v & visible_mask(c); }
 static void wr_cntenclr(Cpu *c, const SysRegDesc *r, u64 v) { (void)r; c->pmcntenset &= ~(v & visible_mask(c)); }
 static u64 rd_intenset(Cpu *c, const SysRegDesc *r) { (void)r; return rd_set(c, c->pmintenset); }
-static void wr_intenset(Cpu *c, const SysRegDesc *r, u64 v) { (void)r; c->pmintenset |= v & visible_mask(c); }
-static void wr_intenclr(Cpu *c, const SysRegDesc *r, u64 v) { (void)r; c->pmintenset &= ~(v & visible_mask(c)); }
+static void wr_intenset(Cpu *c, const SysRegDesc *r, u64 v) { (void)r; c->pmintenset |= v & visible_mask(c); update_irq(c); }
+static void wr_intenclr(Cpu *c, const SysRegDesc *r, u64 v) { (void)r; c->pmintenset &= ~(v & visible_mask(c)); update_irq(c); }
 static u64 rd_ovsset(Cpu *c, const SysRegDesc *r) { (void)r; return rd_set(c, c->pmovsset); }
-static void wr_ovsset(Cpu *c, const SysRegDesc *r, u64 v) { (void)r; c->pmovsset |= v & visible_mask(c); }
-static void wr_ovsclr(Cpu *c, const SysRegDesc *r, u64 v) { (void)r; c->pmovsset &= ~(v & visible_mask(c)); }
+static void wr_ovsset(Cpu *c, const SysRegDesc *r, u64 v) { (void)r; c->pmovsset |= v & visible_mask(c); update_irq(c); }
+static void wr_ovsclr(Cpu *c, const SysRegDesc *r, u64 v) { (void)r; c->pmovsset &= ~(v & visible_mask(c)); update_irq(c); }
 
 static void wr_swinc(Cpu *c, const SysRegDesc *r, u64 v)
 {
@@ -249,6 +289,7 @@ static void wr_swinc(Cpu *c, const SysRegDesc *r, u64 v)
     for (unsigned i = 0; i < visible_n(c); i++)
         if ((v >> i & 1) && (c->pmevtyper[i] & 0x3ff) == EVT_SW_INCR && evc_enabled(c, i))
             evc_add(c, i, 1);
+    update_irq(c);
 }
 
 static u64 rd_evcnt(Cpu *c, const SysRegDesc *r) { return c->pmevcntr[ev_index(c, r)]; }

@@ -8,6 +8,7 @@
 
 #include "exceptions/exceptions.h"
 #include "cpu/exclusive.h"
+#include "exceptions/debug.h"
 #include "exceptions/pmu.h"
 #include "exceptions/route.h"
 #include "machine/machine.h"
@@ -66,6 +67,7 @@ static void enter(Cpu *c, unsigned target, unsigned offset)
     c->daif = PSTATE_D | PSTATE_A | PSTATE_I | PSTATE_F;
     c->il = 0;
     c->ss = 0;
+    c->step_armed = false;
     c->pending &= ~PEND_IL;
     cpu_set_el_spsel(c, target, 1);
     c->pc = c->vbar_el[target] + base + offset;
@@ -83,7 +85,21 @@ NORETURN void exc_take_sync(Cpu *c, unsigned target, u32 esr, u64 far,
     if (far_valid)
         c->far_el[target] = far;
     c->trap_reason = reason;
+    /* PMU: the instructions before this one retired at the old EL; this one
+     * retired too if it is SVC/HVC/SMC (preferred return = next instruction),
+     * else it did not.  Either way the run loop's icount++ for it must not be
+     * counted again at the new EL. */
+    pmu_sync(c);
+    if (ret != c->pc && ret == c->pc + 4 && !far_valid)
+        pmu_retire(c, 1);
+    /* Software step: SVC/HVC/SMC complete the stepped instruction, so the
+     * return must take the step exception at once (SPSR.SS=0); other
+     * synchronous exceptions leave it to be stepped again (SPSR.SS kept). */
+    bool stepped_call = c->ss && ret == c->pc + 4 && !far_valid;
     enter(c, target, VEC_SYNC);
+    if (stepped_call)
+        c->spsr_el[target] &= ~PSTATE_SS;
+    c->pmu_last_icount = c->icount + 1;
     if (unlikely(c->m->trace & TRACE_EXC))
         trace_exception(c, from, target, esr, far, far_valid, ret, reason);
     emu_assert(c->exc_jmp);
@@ -159,6 +175,11 @@ void exc_return(Cpu *c)
     } else {
         cpu_set_pstate(c, spsr);
         c->il = (spsr & PSTATE_IL) != 0;
+        /* PSTATE.SS takes SPSR.SS only if software step is active at the
+         * target (D2.12.3); a fresh step starts there. */
+        c->step_armed = false;
+        if (!debug_step_active(c))
+            c->ss = 0;
         if (c->il)
             c->pending |= PEND_IL;
     }
@@ -233,14 +254,10 @@ bool exc_wfi_wakeup(const Cpu *c)
 {
     if (c->irq_lines & (CPU_LINE_IRQ | CPU_LINE_FIQ | CPU_LINE_SERROR))
         return true;
-    if (c->el <= 1 && c->ns && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
-        u64 h = c->hcr_el2;
-        if ((h & HCR_EL2_IMO) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)))
-            return true;
-        if ((h & HCR_EL2_FMO) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)))
-            return true;
-        if ((h & HCR_EL2_AMO) && (h & HCR_EL2_VSE))
-            return true;
-    }
-    return false;
+    u64 h = c->hcr_el2;
+    if (route_virtual_enabled(c, ROUTE_IRQ) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)))
+        return true;
+    if (route_virtual_enabled(c, ROUTE_FIQ) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)))
+        return true;
+    return route_virtual_enabled(c, ROUTE_SERROR) && (h & HCR_EL2_VSE);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cpu/regs.h"
+#include "exceptions/debug.h"
 #include "exceptions/exceptions.h"
 #include "mmu/mmu.h"
 #include "trace/trace.h"
@@ -89,6 +90,9 @@ static void fill(Cpu *c, u64 va, MmuIdx idx, const TransResult *r, MemRegion *re
     /* Watchpoints/breakpoints keep their pages on the slow path. */
     if (unlikely(c->m->slow & SLOW_BREAK))
         return;
+    /* excel2: guest hardware watchpoints likewise (exceptions/debug.h). */
+    if (unlikely(c->watch_armed) && debug_watch_page(c, va))
+        return;
     e->addend = (uintptr_t)(reg->host + (ppage - reg->base)) - vpage;
     if (r->perm & 1)
         e->tag_r = vpage;
@@ -161,6 +165,8 @@ u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
         return v;
     }
     MemRegion *reg = resolve(c, va, size, ACC_READ, idx, flags, &r);
+    if (unlikely(c->watch_armed))
+        debug_check_watchpoint(c, va, size, false, flags);
     if (reg->host) {
         fill(c, va, idx, &r, reg);
         return ld_host(reg->host + (r.pa - reg->base), size);
@@ -186,6 +192,8 @@ void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned
         return;
     }
     MemRegion *reg = resolve(c, va, size, ACC_WRITE, idx, flags, &r);
+    if (unlikely(c->watch_armed))
+        debug_check_watchpoint(c, va, size, true, flags);
     if (reg->host) {
         u8 *h = reg->host + (r.pa - reg->base);
         fill(c, va, idx, &r, reg);

@@ -17,6 +17,7 @@
 #include "devices/rtc/pl031.h"
 #include "devices/timer/timer.h"
 #include "machine/virt/virt.h"
+#include "exceptions/pmu.h"
 #include "mmu/mmu.h"
 
 void virt_default_options(VirtOptions *o)
@@ -92,6 +93,8 @@ Machine *virt_create(const VirtOptions *o)
         c->power = CORE_OFF_NEVER;
         cpu_reset(c, i, mpidr_for(o, i));
     }
+
+    pmu_attach(m);   /* excel2: PMU counters synced every round (exceptions/pmu.h) */
 
     /* Devices. */
     FILE *serial = stdout;

@@ -12,7 +12,10 @@
 #include "machine/virt/virt.h"
 #include "cpu/regs.h"
 #include "exceptions/exceptions.h"
+#include "exceptions/debug.h"
 #include "exceptions/pmu.h"
+#include "exceptions/route.h"
+#include "exceptions/traps.h"
 #include "mmu/mmu.h"
 #include "test.h"
 
@@ -235,6 +238,44 @@ TEST(pmu_counts_instructions_exactly)
     virt_destroy(m);
 }
 
+/* INST_RETIRED counts SVC (architecturally executed) but not an UNDEFINED
+ * instruction, at the EL that executed it. */
+TEST(pmu_exceptions_and_retirement)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    c->pmcr_el0 |= 1;
+    c->pmcntenset = 1;
+    c->pmevtyper[0] = 1u << 31 | 0x08;   /* P=1: not EL1; count EL0 only (U=0) */
+    cpu_set_el_spsel(c, 0, 0);
+    pmu_sync(c);
+    static const u32 code[] = {0xd503201f, 0xd4000001};   /* nop; svc #0 */
+    phys_write_buf(m, CODE, code, sizeof(code));
+    c->pc = CODE;
+    cpu_run(c, 2);
+    ASSERT_EQ(c->el, 1);
+    pmu_sync(c);
+    ASSERT_EQ(c->pmevcntr[0], 2u);
+    static const u32 code2[] = {0xd503201f, 0x00000000};  /* nop; udf */
+    phys_write_buf(m, CODE, code2, sizeof(code2));
+    cpu_set_el_spsel(c, 0, 0);
+    pmu_sync(c);
+    c->pc = CODE;
+    cpu_run(c, 2);
+    ASSERT_EQ(c->el, 1);
+    pmu_sync(c);
+    ASSERT_EQ(c->pmevcntr[0], 3u);
+    /* EXC_TAKEN (0x09) counted at EL0 for both exceptions above? Count now. */
+    c->pmevtyper[1] = 0x09;
+    c->pmcntenset |= 2;
+    cpu_set_el_spsel(c, 0, 0);
+    pmu_sync(c);
+    c->pc = CODE + 4;
+    cpu_run(c, 1);
+    ASSERT_EQ(c->pmevcntr[1], 1u);
+    virt_destroy(m);
+}
+
 TEST(rmr_el3_warm_reset)
 {
     Machine *m = mk();
@@ -278,5 +319,233 @@ TEST(virtual_irq_taken_at_el1_not_el2)
     ASSERT_EQ(c->pc, VBAR + 0x1000 + 0x284);
     ASSERT_EQ(c->elr_el[1], CODE);
     ASSERT_EQ(c->spsr_el[1], 0x5u);   /* EL1h, DAIF clear */
+    virt_destroy(m);
+}
+
+/* exceptions/traps.c checks used by the MMU (DC/IC/TLBI/AT) and timer rows. */
+TEST(shared_trap_checks)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    cpu_set_el_spsel(c, 1, 1);
+    static const struct { SrAccess (*fn)(Cpu *); u64 bit; const char *why; } el1[] = {
+        {trap_check_tlbi, HCR_EL2_TTLB, "HCR_EL2.TTLB=1"},
+        {trap_check_dc_sw, HCR_EL2_TSW, "HCR_EL2.TSW=1"},
+        {trap_check_dc_poc, HCR_EL2_TPC, "HCR_EL2.TPC=1"},
+        {trap_check_dc_pou, HCR_EL2_TPU, "HCR_EL2.TPU=1"},
+        {trap_check_ic_ivau, HCR_EL2_TPU, "HCR_EL2.TPU=1"},
+        {trap_check_ic, HCR_EL2_TPU, "HCR_EL2.TPU=1"},
+        {trap_check_dc_zva, HCR_EL2_TDZ, "HCR_EL2.TDZ=1"},
+    };
+    for (unsigned i = 0; i < sizeof(el1) / sizeof(el1[0]); i++) {
+        set_hcr(c, 0);
+        ASSERT_EQ(el1[i].fn(c), SR_OK);
+        set_hcr(c, el1[i].bit);
+        c->trap_reason = NULL;
+        ASSERT_EQ(el1[i].fn(c), SR_TRAP_EL2);
+        ASSERT_TRUE(c->trap_reason && !strcmp(c->trap_reason, el1[i].why));
+    }
+    /* Secure EL1: EL2 controls do not apply. */
+    set_hcr(c, HCR_EL2_TTLB);
+    c->scr_el3 &= ~(u64)SCR_EL3_NS;
+    cpu_update_derived(c);
+    ASSERT_EQ(trap_check_tlbi(c), SR_OK);
+    /* CNTPS_*: Secure EL1 needs SCR_EL3.ST; Non-secure EL1 / EL2: UNDEFINED. */
+    ASSERT_EQ(trap_check_cntps(c), SR_TRAP_EL3);
+    ASSERT_TRUE(!strcmp(c->trap_reason, "SCR_EL3.ST=0"));
+    c->scr_el3 |= SCR_EL3_ST;
+    ASSERT_EQ(trap_check_cntps(c), SR_OK);
+    c->scr_el3 |= SCR_EL3_NS;
+    cpu_update_derived(c);
+    ASSERT_EQ(trap_check_cntps(c), SR_UNDEF);
+    set_hcr(c, 0);
+    /* EL0: SCTLR_EL1.UCI / DZE first (to EL1), then HCR_EL2 (to EL2). */
+    cpu_set_el_spsel(c, 0, 0);
+    c->sctlr_el[1] &= ~(u64)(SCTLR_UCI | SCTLR_DZE);
+    set_hcr(c, HCR_EL2_TPC | HCR_EL2_TDZ);
+    ASSERT_EQ(trap_check_dc_poc(c), SR_TRAP_EL1);
+    ASSERT_TRUE(!strcmp(c->trap_reason, "SCTLR_EL1.UCI=0"));
+    ASSERT_EQ(trap_check_dc_zva(c), SR_TRAP_EL1);
+    ASSERT_TRUE(!strcmp(c->trap_reason, "SCTLR_EL1.DZE=0"));
+    c->sctlr_el[1] |= SCTLR_UCI | SCTLR_DZE;
+    ASSERT_EQ(trap_check_dc_poc(c), SR_TRAP_EL2);
+    ASSERT_EQ(trap_check_dc_zva(c), SR_TRAP_EL2);
+    /* CNTKCTL_EL1 / CNTHCTL_EL2. */
+    c->cntkctl_el1 = 0;
+    ASSERT_EQ(trap_check_cntvct(c), SR_TRAP_EL1);
+    ASSERT_EQ(trap_check_cntfrq(c), SR_TRAP_EL1);
+    c->cntkctl_el1 = CNTKCTL_EL1_EL0PCTEN;
+    ASSERT_EQ(trap_check_cntfrq(c), SR_OK);
+    c->cnthctl_el2 = 0;
+    ASSERT_EQ(trap_check_cntpct(c), SR_TRAP_EL2);
+    ASSERT_TRUE(!strcmp(c->trap_reason, "CNTHCTL_EL2.EL1PCTEN=0"));
+    c->cnthctl_el2 = CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN;
+    ASSERT_EQ(trap_check_cntpct(c), SR_OK);
+    set_hcr(c, 0);
+    virt_destroy(m);
+}
+
+/* SMC routing priority: HCR_EL2.TSC beats SCR_EL3.SMD (D1.10, pseudocode
+ * AArch64.CheckForSMCUndefOrTrap); SMD alone makes SMC UNDEFINED. */
+TEST(smc_tsc_beats_smd)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    c->scr_el3 |= SCR_EL3_SMD;
+    expect_trap(c, 1, 0xd4000003, 1, EC_UNKNOWN, "SMC UNDEFINED: SCR_EL3.SMD=1");
+    set_hcr(c, HCR_EL2_TSC);
+    expect_trap(c, 1, 0xd4000003, 2, EC_SMC64, "SMC at EL1 trapped to EL2: HCR_EL2.TSC=1");
+    virt_destroy(m);
+}
+
+/* Illegal exception returns (Arm ARM D1.11.2). */
+static void eret_from(Cpu *c, unsigned el, u64 spsr)
+{
+    c->spsr_el[el] = spsr;
+    c->elr_el[el] = CODE + 0x40;
+    exec1(c, el, 0xd69f03e0);   /* eret */
+}
+
+/* After an illegal ERET the next instruction (at ELR) takes EC 0x0E at the
+ * same EL with SPSR.IL=1. */
+static bool took_illegal(Cpu *c, unsigned el)
+{
+    return c->el == el && (c->esr_el[el] >> 26) == EC_ILLEGAL_STATE && c->elr_el[el] == CODE + 0x40 &&
+           (c->spsr_el[el] & PSTATE_IL) && !c->il;
+}
+
+TEST(illegal_exception_returns)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    /* HCR_EL2.RW=0: EL1 would be AArch32. */
+    c->hcr_el2 = 0;
+    cpu_update_derived(c);
+    eret_from(c, 2, 0x3c5);
+    ASSERT_TRUE(took_illegal(c, 2));
+    /* HCR_EL2.TGE=1: return to EL1 illegal. */
+    set_hcr(c, HCR_EL2_TGE);
+    eret_from(c, 2, 0x3c5);
+    ASSERT_TRUE(took_illegal(c, 2));
+    set_hcr(c, 0);
+    eret_from(c, 2, 0x3c5);
+    ASSERT_EQ(c->el, 1);
+    ASSERT_EQ(c->il, 0);
+    /* EL3 -> EL2 with SCR_EL3.NS=0: no Secure EL2. */
+    c->scr_el3 &= ~(u64)SCR_EL3_NS;
+    eret_from(c, 3, 0x3c9);
+    ASSERT_TRUE(took_illegal(c, 3));
+    /* ... but EL3 -> Secure EL1 is fine (HCR_EL2.RW does not apply). */
+    c->hcr_el2 = 0;
+    eret_from(c, 3, 0x3c5);
+    ASSERT_EQ(c->el, 1);
+    ASSERT_EQ(c->ns, 0);
+    ASSERT_EQ(c->il, 0);
+    /* EL1 -> EL2 (higher EL): illegal. */
+    eret_from(c, 1, 0x3c9);
+    ASSERT_TRUE(took_illegal(c, 1));
+    virt_destroy(m);
+}
+
+/* Physical asynchronous routing (route.h) and the SError syndrome. */
+TEST(physical_async_routing)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    phys_write_buf(m, VBAR + 0x3000 + 0x580, &(u32){0xd503201f}, 4);   /* EL3 lower SError vector */
+    c->scr_el3 |= SCR_EL3_EA;
+    c->irq_lines |= CPU_LINE_SERROR;
+    c->daif = PSTATE_A;          /* masked at EL1: does not matter for EL3 */
+    c->pending |= PEND_ASYNC;
+    exec1(c, 1, 0xd503201f);
+    ASSERT_EQ(c->el, 3);
+    ASSERT_EQ(c->esr_el[3], 0xbe000000u);
+    ASSERT_EQ(c->pc, VBAR + 0x3000 + 0x584);
+    c->irq_lines = 0;
+    c->scr_el3 &= ~(u64)SCR_EL3_EA;
+    /* IRQ with HCR_EL2.IMO=0 but TGE=1 at EL0: to EL2 (TGE treats IMO as 1). */
+    set_hcr(c, HCR_EL2_TGE);
+    cpu_set_el_spsel(c, 0, 0);
+    ASSERT_EQ(route_async_target(c, ROUTE_IRQ), 2u);
+    set_hcr(c, 0);
+    ASSERT_EQ(route_async_target(c, ROUTE_IRQ), 1u);
+    c->scr_el3 |= SCR_EL3_IRQ;
+    ASSERT_EQ(route_async_target(c, ROUTE_IRQ), 3u);
+    /* Debug exceptions: MDCR_EL2.TDE or TGE -> EL2. */
+    c->scr_el3 &= ~(u64)SCR_EL3_IRQ;
+    ASSERT_EQ(route_debug_target(c), 1u);
+    c->mdcr_el2 |= MDCR_EL2_TDE;
+    ASSERT_EQ(route_debug_target(c), 2u);
+    virt_destroy(m);
+}
+
+/* PMU overflow drives the connected interrupt output (PMINTENSET, PMCR.E). */
+struct irq_probe { unsigned line; int level; int changes; };
+static void probe_set(void *opaque, unsigned line, bool level)
+{
+    struct irq_probe *p = opaque;
+    p->line = line;
+    p->level = level;
+    p->changes++;
+}
+
+TEST(pmu_overflow_interrupt)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    struct irq_probe p = {0, 0, 0};
+    pmu_connect_irq(c, probe_set, &p, 23);
+    cpu_set_el_spsel(c, 1, 1);
+    c->pmcr_el0 |= 1;
+    c->pmcntenset = 1;
+    c->pmevtyper[0] = 0x08;
+    c->pmevcntr[0] = 0xfffffffe;
+    c->pmintenset = 1;
+    pmu_sync(c);
+    static const u32 code[] = {0xd503201f, 0xd503201f, 0xd503201f};
+    phys_write_buf(m, CODE, code, sizeof(code));
+    c->pc = CODE;
+    cpu_run(c, 3);
+    pmu_sync(c);   /* what the per-round tick does */
+    ASSERT_EQ(c->pmevcntr[0], 1u);
+    ASSERT_EQ(c->pmovsset & 1, 1u);
+    ASSERT_EQ(p.level, 1);
+    ASSERT_EQ(p.line, 23u);
+    /* PMOVSCLR_EL0 write (msr pmovsclr_el0, x0) drops the line. */
+    c->x[0] = 1;
+    exec1(c, 1, 0xd51b9c60);
+    ASSERT_EQ(p.level, 0);
+    virt_destroy(m);
+}
+
+/* Debug events explain themselves too. */
+TEST(debug_event_explanations)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    c->oslsr_el1 &= ~2ull;                 /* OS lock released */
+    c->mdscr_el1 = 1u << 15;               /* MDE */
+    c->dbgbvr[0] = CODE;
+    c->dbgbcr[0] = 1 | 1 << 1 | 0xf << 5;  /* E, PMC=01 (EL1), BAS=1111 */
+    c->mdcr_el2 = MDCR_EL2_TDE | 6;
+    debug_update(c);
+    expect_trap(c, 1, 0xd503201f, 2, EC_BKPT_LOWER,
+                "hardware breakpoint 0 (DBGBVR0_EL1) at EL1, routed by MDCR_EL2.TDE=1");
+    ASSERT_EQ(c->esr_el[2], 0xc2000022u);
+    c->dbgbcr[0] = 0;
+    /* Watchpoint 0 on a doubleword, loads and stores at EL1. */
+    c->dbgwvr[0] = CODE + 0x100;
+    c->dbgwcr[0] = 1 | 1 << 1 | 3 << 3 | 0xff << 5;
+    debug_update(c);
+    c->x[1] = CODE + 0x100;
+    expect_trap(c, 1, 0xf9400020 /* ldr x0, [x1] */, 2, EC_WATCH_LOWER,
+                "hardware watchpoint 0 (DBGWVR0_EL1) load at EL1, routed by MDCR_EL2.TDE=1");
+    ASSERT_EQ(c->far_el[2], CODE + 0x100);
+    c->dbgwcr[0] = 0;
+    c->mdscr_el1 = 1;                      /* SS */
+    debug_update(c);
+    /* ERET-free start: PSTATE.SS=0 at EL1 = active-pending: step exception at once. */
+    expect_trap(c, 1, 0xd503201f, 2, EC_SSTEP_LOWER, "software step at EL1 (MDSCR_EL1.SS=1), routed by MDCR_EL2.TDE=1");
+    ASSERT_EQ(c->esr_el[2], 0xca000022u);
     virt_destroy(m);
 }
