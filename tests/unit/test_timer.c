@@ -146,7 +146,7 @@ TEST(pl031_rtc)
     ASSERT_TRUE(m);
     ASSERT_EQ(mmio_rd(m, 0, RTC + 0xfe0), 0x31);
     ASSERT_EQ(mmio_rd(m, 0, RTC + 0xfe4), 0x10);
-    ASSERT_EQ(mmio_rd(m, 0, RTC + 0xfe8), 0x04);
+    ASSERT_EQ(mmio_rd(m, 0, RTC + 0xfe8), 0x14);
     ASSERT_EQ(mmio_rd(m, 0, RTC + 0xff0), 0x0d);
     ASSERT_EQ(mmio_rd(m, 0, RTC + 0xffc), 0xb1);
     ASSERT_EQ(mmio_rd(m, 0, RTC), 1700000000);
