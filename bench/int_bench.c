@@ -9,7 +9,7 @@
 #include "lib.h"
 
 #ifndef ROUNDS
-#define ROUNDS 6
+#define ROUNDS 12
 #endif
 #define BUF_BYTES (64 * 1024)
 #define SIEVE_N 1000000

@@ -172,6 +172,15 @@ struct Cpu {
     void *timer;      /* devices/timer: generic timer state */
     void *mmu_priv;   /* mmu: walker scratch */
 
+    /* ---- smp: power state details (cpu/power.c, firmware/psci, devices/pctl) ---- */
+    const char *power_why;    /* static string: cause of the last power change */
+    u64 psci_entry;           /* power-down CPU_SUSPEND: where the core resumes */
+    u64 psci_context;         /* ... and the context id it gets in X0 */
+    u8 psci_el;               /* ... and the EL it resumes at */
+    bool psci_wake_entry;     /* suspended by a power-down CPU_SUSPEND */
+    bool pctl_off_pending;    /* power controller: PPOFFR written, off at next WFI */
+    bool pctl_wake_en;        /* power controller: PWKUPR.WEN, an interrupt powers it on */
+    u8 pctl_wk;               /* power controller: PSYSR.WK reason of the last power-on */
     /* ---- exceptions/ (excel2): debug, PMU, Cortex-A53 IMPLEMENTATION DEFINED ---- */
     u64 mdccint_el1;
     u64 dbgclaim;         /* DBGCLAIMSET/CLR_EL1 claim tags [7:0] */

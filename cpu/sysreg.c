@@ -21,6 +21,7 @@ static const SysRegTable *const sysreg_tables[] = {
     &sysregs_core,
     &sysregs_gicv3,   /* devices/gic/gicv3_cpuif.c */
     &sysregs_timer,   /* devices/timer/timer.c */
+    &sysregs_mmu,
     &sysregs_pmu,      /* exceptions/pmu.c */
     &sysregs_debug,    /* exceptions/sysreg_debug.c */
     &sysregs_impdef,   /* exceptions/sysreg_impdef.c */

@@ -164,6 +164,7 @@ void exc_return(Cpu *c)
     u64 elr = c->elr_el[from];
     const char *bad = illegal_return(c, spsr);
     excl_clear(c);   /* ERET clears the local exclusive monitor */
+    c->event = true; /* ... and sends a local event (pseudocode AArch64.ExceptionReturn: SendEventLocal) */
     pmu_sync(c);
     pmu_event(c, 0x0a);   /* EXC_RETURN, counted at the EL executing ERET */
     if (bad) {

@@ -136,6 +136,12 @@ struct Machine {
     /* Per-machine system register index (cpu/sysreg.c). */
     const struct SysRegDesc **sysreg_index;
 
+    /* ---- smp: built-in PSCI firmware state and call history (firmware/psci) ---- */
+    struct PsciState *psci;
+    /* Core machine_run() is running now (NULL between slots): the clock of
+     * power changes one core makes to another (cpu/power.c). */
+    Cpu *current;
+
     /* ---- devices (gic) ---- */
     /* Called by exc_check_async() before it samples Cpu.irq_lines, so an
      * interrupt controller whose IRQ/FIQ choice depends on the core's EL and

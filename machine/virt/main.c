@@ -52,47 +52,56 @@ int main(int argc, char **argv)
         return 0;
     if (r != OPT_OK)
         return 1;
-    Machine *m = virt_create(&o);
-    if (!m)
-        return 1;
-    if (o.dump_dtb) {   /* -M virt,dumpdtb=F: write the DTB and exit, as QEMU does */
+    for (unsigned resets = 0;; resets++) {
+        Machine *m = virt_create(&o);
+        if (!m)
+            return 1;
+        if (o.dump_dtb) {   /* -M virt,dumpdtb=F: write the DTB and exit, as QEMU does */
+            virt_destroy(m);
+            return 0;
+        }
+        m->stop_after = o.stop_after;
+        if (o.digest_every || o.expect_digests) {
+            char err[256];
+            if (!digest_setup(m, o.digest_every ? o.digest_every : 1000000, o.digest_file, o.expect_digests,
+                              err, sizeof(err))) {
+                fprintf(stderr, "hyperstep: %s\n", err);
+                virt_destroy(m);
+                return 1;
+            }
+        }
+        if (o.step_log) {
+            char err[256];
+            if (!steplog_setup(m, o.step_log, err, sizeof(err))) {
+                fprintf(stderr, "hyperstep: %s\n", err);
+                virt_destroy(m);
+                return 1;
+            }
+        }
+        if (o.tarmac) {
+            char err[256];
+            if (!tarmac_setup(m, o.tarmac, err, sizeof(err))) {
+                fprintf(stderr, "hyperstep: %s\n", err);
+                virt_destroy(m);
+                return 1;
+            }
+        }
+        double t0 = wall_seconds();
+        int code = machine_run(m);
+        if (stats)
+            print_stats(m, wall_seconds() - t0);
+        steplog_finish(m);
+        tarmac_finish(m);
+        code = digest_finish(m, code);
+        fflush(stdout);
+        bool reset = m->reset_requested;
         virt_destroy(m);
-        return 0;
+        /* PSCI SYSTEM_RESET: the whole machine is re-created from the options
+         * (every core back to its boot state, images reloaded), unless
+         * -no-reboot, which makes a reset exit (status 0) as QEMU does. */
+        if (!reset || o.no_reboot)
+            return code;
+        fprintf(stderr, "hyperstep: system reset (#%u)\n", resets + 1);
+        o.reopen_append = true;   /* one trace / serial log across resets */
     }
-    m->stop_after = o.stop_after;
-    if (o.digest_every || o.expect_digests) {
-        char err[256];
-        if (!digest_setup(m, o.digest_every ? o.digest_every : 1000000, o.digest_file, o.expect_digests,
-                          err, sizeof(err))) {
-            fprintf(stderr, "hyperstep: %s\n", err);
-            virt_destroy(m);
-            return 1;
-        }
-    }
-    if (o.step_log) {
-        char err[256];
-        if (!steplog_setup(m, o.step_log, err, sizeof(err))) {
-            fprintf(stderr, "hyperstep: %s\n", err);
-            virt_destroy(m);
-            return 1;
-        }
-    }
-    if (o.tarmac) {
-        char err[256];
-        if (!tarmac_setup(m, o.tarmac, err, sizeof(err))) {
-            fprintf(stderr, "hyperstep: %s\n", err);
-            virt_destroy(m);
-            return 1;
-        }
-    }
-    double t0 = wall_seconds();
-    int code = machine_run(m);
-    if (stats)
-        print_stats(m, wall_seconds() - t0);
-    steplog_finish(m);
-    tarmac_finish(m);
-    code = digest_finish(m, code);
-    fflush(stdout);
-    virt_destroy(m);
-    return code;
 }
