@@ -65,6 +65,19 @@ static SrAccess acc_icc(Cpu *c, const SysRegDesc *r, bool isread)
             }
         }
     }
+    /* SCR_EL3.FIQ traps Group 0 registers, SCR_EL3.IRQ Group 1 ones, both
+     * together the common and SGI registers, from EL1 (unless virtualised by
+     * HCR_EL2.FMO/IMO) and EL2 to EL3 (IHI 0069 12.2, register access
+     * pseudocode). */
+    if (cpu_have_el3(c) && c->el < 3 && (c->el == 2 || !is_virtual(c, k))) {
+        bool fiq = (c->scr_el3 & SCR_EL3_FIQ) != 0, irq = (c->scr_el3 & SCR_EL3_IRQ) != 0;
+        bool trap = k == KG0 ? fiq : k == KG1 ? irq : (k == KCOMMON || k == KSGI) ? fiq && irq : false;
+        if (trap) {
+            c->trap_reason = k == KG0 ? "SCR_EL3.FIQ=1 (Group 0 register)" : k == KG1 ? "SCR_EL3.IRQ=1 (Group 1 register)"
+                                                                           : "SCR_EL3.IRQ=FIQ=1";
+            return SR_TRAP_EL3;
+        }
+    }
     return SR_OK;
 }
 

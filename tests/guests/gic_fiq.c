@@ -51,6 +51,20 @@ static int hook(hs_frame *f, int el, int type)
     return 0;
 }
 
+#if GICV == 3
+static u64 el2_read_iar0(u64 arg)
+{
+    (void)arg;
+    return READ_SYSREG(S3_0_C12_C8_0);
+}
+
+static u64 el2_read_iar1(u64 arg)
+{
+    (void)arg;
+    return READ_SYSREG(S3_0_C12_C12_0);
+}
+#endif
+
 static void send_sgi0(unsigned id)
 {
 #if GICV == 3
@@ -115,6 +129,16 @@ int main(void)
     __asm__ volatile("msr daifset, #1\n isb" ::: "memory");
     hs_printf("G1NS at EL3: fiqs %d special %d intid %d\n", fiqs, special, last_id);
     fiqs = 1;
+    /* SCR_EL3.FIQ=1 traps Group 0 register accesses from EL2 to EL3. */
+    hs_exc_skip = 1;
+    hs_exc_reset();
+    hs_call_lower(2, el2_read_iar0, 0, 0);
+    hs_printf("EL2 ICC_IAR0_EL1 with SCR_EL3.FIQ=1: trapped %d to EL%d ec 0x%lx\n", hs_last.count, hs_last.el,
+              hs_last.esr >> 26);
+    hs_exc_reset();
+    u64 r1 = hs_call_lower(2, el2_read_iar1, 0, 0);
+    hs_printf("EL2 ICC_IAR1_EL1: trapped %d value %lu\n", hs_last.count, r1);
+    hs_exc_skip = 0;
 #endif
 #if GICV == 2
     /* Group 1 SGI (NSATT=1) is an IRQ, even with FIQEn. */

@@ -278,6 +278,31 @@ TEST(gicv3_group1ns_is_fiq_at_el3)
     virt_destroy(m);
 }
 
+TEST(gicv3_scr_el3_traps)
+{
+    Machine *m = v3_setup_secure();
+    Cpu *c = m->cpu[0];
+    u64 v;
+    u32 esr = 0;
+    c->scr_el3 |= SCR_EL3_FIQ;
+    board_at(c, 2, true, 0);
+    c->scr_el3 |= SCR_EL3_FIQ;
+    ASSERT_EQ(sr_access(c, "ICC_IAR0_EL1", true, &v, &esr), 3);
+    ASSERT_EQ(esr >> 26, 0x18);
+    board_at(c, 2, true, 0);
+    c->scr_el3 |= SCR_EL3_FIQ;
+    ASSERT_EQ(sr_access(c, "ICC_IAR1_EL1", true, &v, &esr), 0);    /* Group 1: not trapped */
+    ASSERT_EQ(sr_access(c, "ICC_PMR_EL1", true, &v, &esr), 0);     /* needs IRQ and FIQ */
+    c->scr_el3 |= SCR_EL3_IRQ;
+    ASSERT_EQ(sr_access(c, "ICC_PMR_EL1", true, &v, &esr), 3);
+    /* EL1 with HCR_EL2.FMO: the virtual interface, no EL3 trap. */
+    board_at(c, 1, true, HCR_EL2_FMO | HCR_EL2_IMO);
+    c->scr_el3 |= SCR_EL3_FIQ | SCR_EL3_IRQ;
+    ASSERT_EQ(sr_access(c, "ICC_IAR0_EL1", true, &v, &esr), 0);
+    ASSERT_EQ(v, 1023);
+    virt_destroy(m);
+}
+
 TEST(gicv3_sre_enable_traps)
 {
     Machine *m = v3_setup_secure();
