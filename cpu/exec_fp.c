@@ -4,10 +4,7 @@
  * fp_check_access() after its decode-time UNDEFINED checks, reads FPCR once
  * and ORs the raised exception flags into FPSR (cumulative bits).
  */
-#include "cpu/cpu_internal.h"
-#include "cpu/fp_access.h"
-#include "cpu/softfloat.h"
-#include "cpu/vreg.h"
+#include "cpu/simd_internal.h"
 
 /* Operand width from the ftype field: 00 single, 01 double, 11 half (only
  * where the caller allows it), 10 unallocated. */
@@ -144,8 +141,6 @@ static u64 vfp_expand_imm(unsigned imm8, int n)
     return sign << (n - 1) | exp << f | frac;
 }
 
-/* VFPExpandImm for other units (AdvSIMD FMOV vector immediate). */
-u64 fp_expand_imm(unsigned imm8, int n);
 u64 fp_expand_imm(unsigned imm8, int n) { return vfp_expand_imm(imm8, n); }
 
 void exec_FP_IMM(Cpu *c, const A_FP_IMM *a)

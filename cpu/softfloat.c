@@ -608,7 +608,7 @@ u64 fp_convert(FpEnv *e, int nto, int nfrom, u64 a, FPRounding r)
 }
 
 /* Integer part (magnitude) of mant*2^ex with rounding; *inexact set.
- * Returns false on overflow past 2^100 (saturates anyway). */
+ * Values of 2^120 and above come back as 2^120 (out of every integer range). */
 static u128 round_mag(bool sign, int ex, u64 mant, FPRounding r, bool *inexact)
 {
     u128 q;
