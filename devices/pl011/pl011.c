@@ -41,6 +41,8 @@ struct Pl011 {
     bool saw_ctrl_a;
     struct termios saved;    /* terminal mode to restore */
     unsigned rounds;
+    void (*record)(void *opaque, u64 step, u8 byte);   /* record/replay hook */
+    void *record_opaque;
 };
 
 /* PrimeCell identification (DDI 0183G 3.3.14-3.3.15). */
@@ -182,8 +184,15 @@ static void poll_host(Pl011 *u)
                 continue;
             }
         }
-        uart_input_at(u->m, u->m->steps, b);
+        if (uart_input_at(u->m, u->m->steps, b) && u->record)
+            u->record(u->record_opaque, u->m->steps, b);
     }
+}
+
+void pl011_set_recorder(Pl011 *u, void (*record)(void *opaque, u64 step, u8 byte), void *opaque)
+{
+    u->record = record;
+    u->record_opaque = opaque;
 }
 
 static void uart_tick(void *opaque, u64 now_ns)
