@@ -161,6 +161,13 @@ static s64 check_entry(Machine *m, u64 entry, char *cause, size_t n)
     return PSCI_SUCCESS;
 }
 
+/* The EL a core (re)starts in after CPU_ON or a power-down suspend: the
+ * highest Non-secure EL implemented. */
+static unsigned psci_entry_el(const Cpu *c)
+{
+    return cpu_have_el2(c) ? 2 : 1;
+}
+
 static s64 do_cpu_on(Cpu *c, u64 target, u64 entry, u64 ctx, bool is32, char *cause, size_t n)
 {
     Machine *m = c->m;
@@ -185,11 +192,14 @@ static s64 do_cpu_on(Cpu *c, u64 target, u64 entry, u64 ctx, bool is32, char *ca
                      core_state_reason(t, st, sizeof(st)), (unsigned long long)t->power_since);
         return PSCI_ALREADY_ON;
     }
-    /* DEN0022D 6.4.3: the core starts at the caller's EL and register width
-     * (AArch64 here), MMU/caches off, DAIF masked, X0 = context id. */
-    cpu_power_on_state(t, c->el, entry, ctx);
+    /* DEN0022D 6.4.3: the core starts in the highest Non-secure EL the
+     * firmware provides (EL2 when implemented, as TF-A and QEMU do — not the
+     * caller's EL: Linux calls CPU_ON from EL1 even when it owns EL2), in
+     * AArch64, MMU/caches off, DAIF masked, X0 = context id. */
+    unsigned el = psci_entry_el(c);
+    cpu_power_on_state(t, el, entry, ctx);
     cpu_set_power(t, CORE_ON_PENDING, "CPU_ON");
-    snprintf(cause, n, "core %u will start at EL%u 0x%llx", t->index, c->el, (unsigned long long)entry);
+    snprintf(cause, n, "core %u will start at EL%u 0x%llx", t->index, el, (unsigned long long)entry);
     return PSCI_SUCCESS;
 }
 
@@ -221,7 +231,7 @@ static s64 do_cpu_suspend(Cpu *c, u64 pstate, u64 entry, u64 ctx, char *cause, s
     c->psci_wake_entry = powerdown;
     c->psci_entry = entry;
     c->psci_context = ctx;
-    c->psci_el = c->el;
+    c->psci_el = psci_entry_el(c);   /* resume like CPU_ON (DEN0022D 6.4.3) */
     cpu_set_power(c, CORE_SUSPENDED, powerdown ? "CPU_SUSPEND power-down" : "CPU_SUSPEND standby");
     snprintf(cause, n, "core %u %s", c->index,
              powerdown ? "powers down until an interrupt (resumes at the entry point)"
