@@ -170,6 +170,15 @@ struct Cpu {
     void *gic_cpu;    /* devices/gic: CPU interface / redistributor state */
     void *timer;      /* devices/timer: generic timer state */
     void *mmu_priv;   /* mmu: walker scratch */
+
+    /* ---- gdb stub: last exception taken, for `monitor cores` ---- */
+    struct {
+        u64 esr, far, elr;
+        u64 step;             /* machine_step() when taken */
+        const char *what;     /* async: "IRQ"...; sync: static trap reason or NULL */
+        u8 from_el, to_el;
+        bool valid, async, far_valid;
+    } last_exc;
 };
 
 /* Interrupt input lines of a core (Arm ARM D1.3 "Asynchronous exceptions"). */

@@ -13,6 +13,7 @@
 #include "cpu/regs.h"
 #include "cpu/sysreg.h"
 #include "devices/pl011/pl011.h"
+#include "gdbstub/gdbstub.h"
 #include "machine/virt/virt.h"
 #include "mmu/mmu.h"
 
@@ -185,6 +186,8 @@ Machine *virt_create(const VirtOptions *o)
     m->cpu[0]->power = CORE_ON;
     /* Without built-in PSCI (guest EL3 firmware), secondaries are started by
      * the power controller (SMP work); with it, they wait for CPU_ON. */
+    if (o->gdb && !gdb_init(m, o->gdb, o->gdb_wait))
+        goto fail;
     return m;
 
 fail_msg:
@@ -198,6 +201,7 @@ void virt_destroy(Machine *m)
 {
     if (!m)
         return;
+    gdb_destroy(m);
     for (unsigned i = 0; i < m->ncpu; i++) {
         if (m->cpu[i]) {
             free(m->cpu[i]->tlb);

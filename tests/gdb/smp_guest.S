@@ -1,0 +1,72 @@
+/*
+ * tests/gdb/smp_guest.S — 4-core guest for the gdb stub tests.  Runs at EL2
+ * (-M virt,virtualization=on, built-in PSCI over SMC) and uses only a few
+ * basic instructions so it runs on the smallest instruction set.
+ *
+ * Core 0: takes one HVC (recorded as its last exception), powers on cores
+ * 1-3 with PSCI CPU_ON (context id = address of the core's counter), then
+ * counts in slots[0] forever.  Secondaries count in their slot forever.
+ */
+    .section .text.boot, "ax"
+    .global _start
+_start:
+    adr     x1, vectors
+    msr     vbar_el2, x1
+    isb
+    .global before_hvc
+before_hvc:
+    hvc     #0x42
+    .global before_cpu_on
+before_cpu_on:
+    movz    x0, #0x0003
+    movk    x0, #0xc400, lsl #16        /* PSCI CPU_ON (SMC64) */
+    movz    x1, #1
+    adr     x2, secondary
+    adr     x3, slots
+    add     x3, x3, #8
+    smc     #0
+    movz    x0, #0x0003
+    movk    x0, #0xc400, lsl #16
+    movz    x1, #2
+    adr     x2, secondary
+    adr     x3, slots
+    add     x3, x3, #16
+    smc     #0
+    movz    x0, #0x0003
+    movk    x0, #0xc400, lsl #16
+    movz    x1, #3
+    adr     x2, secondary
+    adr     x3, slots
+    add     x3, x3, #24
+    smc     #0
+    .global after_cpu_on
+after_cpu_on:
+    adr     x1, slots
+    movz    x2, #0
+loop0:
+    add     x2, x2, #1
+    .global store0
+store0:
+    str     x2, [x1]
+    b       loop0
+
+    .global secondary
+secondary:                              /* x0 = &slots[core] */
+    movz    x2, #0
+sec_loop:
+    add     x2, x2, #1
+    .global sec_store
+sec_store:
+    str     x2, [x0]
+    b       sec_loop
+
+    .balign 2048
+vectors:
+    .skip   0x200
+    eret                                /* current EL with SP_ELx, synchronous */
+
+    .data
+    .balign 8
+    .global slots
+slots:
+    .quad   0, 0, 0, 0
