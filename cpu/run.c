@@ -16,6 +16,7 @@
 #include "decoder/decode.h"
 #include "exceptions/route.h"
 #include "gdbstub/gdbstub.h"
+#include "trace/digest.h"
 #include "trace/trace.h"
 
 void a64_unallocated(Cpu *c, u32 insn)
@@ -209,6 +210,8 @@ int machine_run(Machine *m)
             ran = true;
         }
         m->steps += m->quantum;
+        if (m->digest && m->steps >= m->next_digest)
+            digest_checkpoint(m);
         if (m->stop_after && m->steps >= m->stop_after) {
             m->exit_code = 4;
             break;

@@ -35,6 +35,8 @@ typedef struct MemRegion {
     DecodedInsn *code;        /* RAM/ROM: predecode array, one per 4 bytes */
     bool readonly;            /* ROM/flash: writes abort */
     bool secure_only;         /* only reachable from the Secure PA space */
+    u8 *dirty;                /* RAM/ROM: one bit per 4 KiB page written since
+                                 the last digest checkpoint (trace/digest.c) */
     MmioRead read;
     MmioWrite write;
     void *opaque;
@@ -77,6 +79,11 @@ struct Machine {
     u64 ns_per_insn;          /* virtual ns per retired instruction */
     u64 round_start_ns;       /* virtual time at the start of this round */
 
+    /* Determinism checkpoints (trace/digest.c): digest every N steps. */
+    u64 digest_every;
+    u64 next_digest;
+    void *digest;             /* DigestState */
+
     /* Exit. */
     u64 stop_after;           /* stop (exit code 4) once steps reach this; 0 = never */
     bool exit_requested;
@@ -87,6 +94,7 @@ struct Machine {
     Conduit psci_conduit;     /* built-in PSCI conduit, or NONE (guest EL3 firmware) */
     bool semihosting;
     unsigned boot_el;         /* EL the loaded program starts at */
+    u64 dtb_addr;             /* where the DTB was placed (0: none) */
 
     /* Global exclusive monitor: number of cores holding a reservation. */
     unsigned excl_holders;
@@ -154,6 +162,16 @@ int machine_run(Machine *m);
 u64 cpu_run(Cpu *c, u64 n);
 /* Global step number of core C's current instruction (for traces). */
 u64 machine_step(const Machine *m, const Cpu *c);
+
+/* Mark the 4 KiB page of PA in RAM region R as written (cold: called when a
+ * write TLB entry is filled and on slow-path/debugger writes). */
+static inline void phys_mark_dirty(MemRegion *r, u64 pa)
+{
+    if (r->dirty) {
+        u64 pg = (pa - r->base) >> 12;
+        r->dirty[pg >> 3] |= (u8)(1u << (pg & 7));
+    }
+}
 
 /* Virtual time of core C, ns: the round start plus what C ran this round. */
 u64 machine_now_ns(const Machine *m, const Cpu *c);

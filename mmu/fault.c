@@ -7,7 +7,7 @@
 #include "cpu/regs.h"
 #include "exceptions/exceptions.h"
 #include "exceptions/route.h"
-#include "mmu/mmu.h"
+#include "mmu/mmu_internal.h"
 
 static unsigned fsc(const Fault *f)
 {
@@ -44,33 +44,39 @@ static const char *fault_name(FaultType t)
  * Instruction Specific Syndrome of a single general-purpose register
  * load/store without writeback (ISV=1 fields SAS/SSE/SRT/SF/AR), or 0 when
  * the instruction gives no valid ISS (pairs, SIMD&FP, writeback, exclusives
- * other than acquire/release, ...).  Arm ARM D17.2.37 "ISS encoding for an
- * exception from a Data Abort".
+ * other than acquire/release, PRFM, ...).  Arm ARM D17.2.37 "ISS encoding
+ * for an exception from a Data Abort"; declared in mmu/mmu_internal.h.
  */
-static u32 ldst_iss(u32 insn)
+u32 ldst_iss(u32 insn)
 {
     unsigned size = insn >> 30, rt = insn & 31;
     bool sse = false, sf = false, ar = false;
+    if (insn & (1u << 26))
+        return 0;                                            /* SIMD&FP (V=1) */
     if ((insn & 0x3b000000) == 0x39000000 ||                 /* unsigned imm */
         (insn & 0x3b200c00) == 0x38000000 ||                 /* unscaled */
         (insn & 0x3b200c00) == 0x38000800 ||                 /* unprivileged */
         (insn & 0x3b200c00) == 0x38200800) {                 /* register offset */
         unsigned opc = (insn >> 22) & 3;
-        if (insn & (1u << 26))
-            return 0;                                        /* SIMD&FP */
-        if (opc == 0) {
-            sf = size == 3;                                  /* store: SF = 64-bit reg */
-        } else if (opc == 1) {
-            sf = size == 3;
+        if (opc < 2) {
+            sf = size == 3;                                  /* Xt for 64-bit only */
         } else {
-            if (size == 3)
+            if (size == 3 || (size == 2 && opc == 3))
                 return 0;                                    /* PRFM / unallocated */
             sse = true;
-            sf = opc == 2;
+            sf = opc == 2;                                   /* LDRS*X / LDRSW: Xt */
         }
+    } else if ((insn & 0x3b000000) == 0x18000000) {          /* literal: opc in 31:30 */
+        unsigned opc = size;
+        if (opc == 3)
+            return 0;                                        /* PRFM (literal) */
+        size = opc == 1 ? 3 : 2;
+        sse = opc == 2;
+        sf = opc != 0;
     } else if ((insn & 0x3f000000) == 0x08000000 && (insn & (1u << 23))) {
-        /* LDAR/STLR (o2=1, o1=0) */
-        if (insn & (1u << 21))
+        /* LDAR/STLR (o2=1, o1=0, o0=1); CAS (o1=1) and LDLAR (o0=0) are
+         * not ARMv8.0 instructions. */
+        if ((insn & (1u << 21)) || !(insn & (1u << 15)))
             return 0;
         ar = true;
         sf = size == 3;

@@ -115,6 +115,15 @@ NORETURN void mmu_raise_fault(Cpu *c, u64 va, AccType acc, unsigned flags, const
 /* Slow paths (mmu/tlb.c): translate, check, raise or access, refill TLB. */
 u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags);
 void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned flags);
+/* Translate VA for an ACC access of SIZE bytes (1..16, not crossing a page)
+ * in regime IDX with FLAGS, raising the abort a real access would take
+ * (alignment, translation/permission, External abort for unbacked PAs), but
+ * perform no access and leave the TLB alone.  Returns the physical address
+ * and sets *HOST to the host byte for RAM, NULL for MMIO.  Used by the
+ * exclusive monitor (Arm ARM B2.9: reservations are on physical addresses)
+ * and to check every page of a multi-access store before writing any. */
+u64 mmu_probe_pa(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx, unsigned flags,
+                 const u8 **host);
 /* Translate PC's page for execution; returns host page and predecode array.
  * Raises Instruction Abort on a fault. */
 void mmu_fetch_page(Cpu *c, u64 va, const u8 **host, DecodedInsn **code);
@@ -177,6 +186,25 @@ static inline void mem_write_idx(Cpu *c, u64 va, unsigned size, u64 v, MmuIdx id
         return;
     }
     mmu_write_slow(c, va, size, v, idx, 0);
+}
+
+/* Loads/stores with extra access properties (MEMF_*, e.g. MEMF_ALIGN for
+ * exclusives and acquire/release, Arm ARM B2.5.2): a misaligned access takes
+ * the slow path with FLAGS, which raises the Alignment fault (DFSC 0x21);
+ * aligned ones use the fast path (the flags only matter for misalignment). */
+static inline u64 mem_read_flags(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
+{
+    if (unlikely(va & (size - 1)))
+        return mmu_read_slow(c, va, size, idx, flags);
+    return mem_read_idx(c, va, size, idx);
+}
+static inline void mem_write_flags(Cpu *c, u64 va, unsigned size, u64 v, MmuIdx idx, unsigned flags)
+{
+    if (unlikely(va & (size - 1))) {
+        mmu_write_slow(c, va, size, v, idx, flags);
+        return;
+    }
+    mem_write_idx(c, va, size, v, idx);
 }
 
 /* Loads/stores at the current EL's regime. */

@@ -17,4 +17,11 @@ bool mmu_s1_enabled(const Cpu *c, MmuIdx idx);
 /* Is stage 2 enabled for regime IDX (Non-secure EL1&0 with HCR_EL2.VM)? */
 bool mmu_s2_enabled(const Cpu *c, MmuIdx idx);
 
+/* ISS bits [24:14] (ISV, SAS, SSE, SRT, SF, AR) that a Data Abort on the
+ * load/store word INSN reports: nonzero (ISV=1) only for a single
+ * general-purpose register load/store without writeback, including
+ * LDAR/STLR and literal loads; 0 for pairs, exclusives, writeback forms,
+ * SIMD&FP and PRFM (Arm ARM D17.2.37).  (mmu/fault.c) */
+u32 ldst_iss(u32 insn);
+
 #endif

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 
 #include "machine/machine.h"
@@ -44,7 +45,8 @@ MemRegion *phys_add_ram(Machine *m, const char *name, u64 base, u64 size, bool r
         return NULL;
     r->host = reserve(size);
     r->code = reserve(size / 4 * sizeof(DecodedInsn));
-    if (!r->host || !r->code) {
+    r->dirty = calloc(size / 4096 / 8 + 1, 1);
+    if (!r->host || !r->code || !r->dirty) {
         hs_log("hyperstep: cannot reserve %llu MiB of host memory for %s",
                (unsigned long long)(size >> 20), name);
         m->nregions--;
@@ -85,8 +87,11 @@ static bool buf_access(Machine *m, u64 pa, void *buf, u64 len, bool write)
             return false;
         u64 off = pa - r->base;
         u64 n = r->size - off < len ? r->size - off : len;
-        if (write)
+        if (write) {
             memcpy(r->host + off, p, n);
+            for (u64 a = pa & ~0xfffull; a < pa + n; a += 4096)
+                phys_mark_dirty(r, a);
+        }
         else
             memcpy(p, r->host + off, n);
         p += n;
@@ -130,6 +135,7 @@ bool phys_write(Machine *m, Cpu *cpu, u64 pa, unsigned size, u64 val)
     if (r->host) {
         if (r->readonly)
             return false;
+        phys_mark_dirty(r, pa);
         memcpy(r->host + (pa - r->base), &val, size);
         return true;
     }

@@ -93,8 +93,10 @@ static void fill(Cpu *c, u64 va, MmuIdx idx, const TransResult *r, MemRegion *re
     e->addend = (uintptr_t)(reg->host + (ppage - reg->base)) - vpage;
     if (r->perm & 1)
         e->tag_r = vpage;
-    if ((r->perm & 2) && !reg->readonly)
+    if ((r->perm & 2) && !reg->readonly) {
         e->tag_w = vpage;
+        phys_mark_dirty(reg, ppage);   /* writes through this entry dirty the page */
+    }
     if (r->perm & 4)
         e->tag_x = vpage;
     x->pa_page = ppage;
@@ -129,6 +131,15 @@ static MemRegion *resolve(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx
         raise_simple(c, va, acc, flags, FAULT_SYNC_EXT);
     }
     return reg;
+}
+
+u64 mmu_probe_pa(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx, unsigned flags,
+                 const u8 **host)
+{
+    TransResult r;
+    MemRegion *reg = resolve(c, va, size, acc, idx, flags, &r);
+    *host = reg->host ? reg->host + (r.pa - reg->base) : NULL;
+    return r.pa;
 }
 
 /* Accesses that cross a 4 KiB page: split into bytes (each checked). */
@@ -183,6 +194,7 @@ void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned
     if (reg->host) {
         u8 *h = reg->host + (r.pa - reg->base);
         fill(c, va, idx, &r, reg);
+        phys_mark_dirty(reg, r.pa);
         if (c->m->excl_holders)
             excl_store_hook(c, h, size);
         st_host(h, size, val);

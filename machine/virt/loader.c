@@ -57,7 +57,7 @@ bool load_elf(Machine *m, const char *path, u64 *entry, char *err, size_t errlen
     GElf_Ehdr eh;
     size_t nph = 0;
     if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
-        snprintf(err, errlen, "%s: not a valid ELF file (%s)", path, elf_errmsg(-1));
+        snprintf(err, errlen, "%s: not a valid ELF file (truncated or corrupt ELF header)", path);
         goto out;
     }
     if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_AARCH64) {

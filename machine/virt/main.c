@@ -6,6 +6,7 @@
 
 #include "machine/virt/options.h"
 #include "machine/virt/virt.h"
+#include "trace/digest.h"
 
 int main(int argc, char **argv)
 {
@@ -18,8 +19,22 @@ int main(int argc, char **argv)
     Machine *m = virt_create(&o);
     if (!m)
         return 1;
+    if (o.dump_dtb) {   /* -M virt,dumpdtb=F: write the DTB and exit, as QEMU does */
+        virt_destroy(m);
+        return 0;
+    }
     m->stop_after = o.stop_after;
+    if (o.digest_every || o.expect_digests) {
+        char err[256];
+        if (!digest_setup(m, o.digest_every ? o.digest_every : 1000000, o.digest_file, o.expect_digests,
+                          err, sizeof(err))) {
+            fprintf(stderr, "hyperstep: %s\n", err);
+            virt_destroy(m);
+            return 1;
+        }
+    }
     int code = machine_run(m);
+    code = digest_finish(m, code);
     fflush(stdout);
     virt_destroy(m);
     return code;

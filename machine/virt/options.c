@@ -213,9 +213,13 @@ void opt_usage(FILE *f)
           "  --trace-file F       write traces to F (default stderr)\n"
           "  --quantum N          round-robin slot in instructions (default 1000)\n"
           "  --stop-after N       stop after N steps of virtual instruction time (exit 4)\n"
+          "  --digest-every N     print a state digest of every core and of memory written every N steps\n"
+          "  --digest-file F      write the digests to F instead of the trace output\n"
+          "  --expect-digests F   compare with stored digests; first difference -> exit 5\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
-          "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after.\n", f);
+          "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after,\n"
+          "5 digest mismatch.\n", f);
 }
 
 /* QEMU -d items that map onto our trace categories. */
@@ -246,10 +250,12 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
     virt_default_options(o);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        const char *orig = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         /* Accept --opt as -opt for QEMU options, as QEMU does. */
         if (a[0] == '-' && a[1] == '-' && strcmp(a, "--trace") && strcmp(a, "--trace-file") &&
-            strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help"))
+            strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help") &&
+            strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests"))
             a++;
 #define NEED()                                                      \
     do {                                                            \
@@ -353,8 +359,18 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             NEED();
             if (!opt_parse_u64(v, &o->stop_after) || !o->stop_after)
                 return fail("--stop-after %s: expected a positive step count%s", v, "");
+        } else if (!strcmp(a, "--digest-every")) {
+            NEED();
+            if (!opt_parse_u64(v, &o->digest_every) || !o->digest_every)
+                return fail("--digest-every %s: expected a positive step count%s", v, "");
+        } else if (!strcmp(a, "--digest-file")) {
+            NEED();
+            o->digest_file = v;
+        } else if (!strcmp(a, "--expect-digests")) {
+            NEED();
+            o->expect_digests = v;
         } else {
-            return fail("unknown or unsupported option '%s' (see --help)%s", a, "");
+            return fail("unknown or unsupported option '%s' (see --help)%s", orig, "");
         }
 #undef NEED
     }

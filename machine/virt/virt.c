@@ -109,80 +109,11 @@ Machine *virt_create(const VirtOptions *o)
     m->boot_el = el;
     m->psci_conduit = o->secure ? CONDUIT_NONE : o->virtualization ? CONDUIT_SMC : CONDUIT_HVC;
 
-    /* Images. */
-    u64 entry = 0;
-    bool have_entry = false;
-    if (o->bios) {
-        if (!load_raw(m, o->bios, VIRT_FLASH_BASE, NULL, err, sizeof(err)))
-            goto fail_msg;
-        entry = VIRT_FLASH_BASE;
-        have_entry = true;
-    }
-    if (o->kernel) {
-        if (file_is_elf(o->kernel)) {
-            if (!load_elf(m, o->kernel, &entry, err, sizeof(err)))
-                goto fail_msg;
-        } else {
-            /* Raw binary kernel: at RAM base + 0x80000 as QEMU does for non-Linux images. */
-            FILE *f = fopen(o->kernel, "rb");
-            if (!f) {
-                snprintf(err, sizeof(err), "%s: cannot open kernel image", o->kernel);
-                goto fail_msg;
-            }
-            fclose(f);
-            entry = VIRT_RAM_BASE + 0x80000;
-            if (!load_raw(m, o->kernel, entry, NULL, err, sizeof(err)))
-                goto fail_msg;
-        }
-        have_entry = true;
-    }
-    for (unsigned i = 0; i < o->nloaders; i++) {
-        const LoaderSpec *l = &o->loader[i];
-        if (l->file) {
-            if (!l->force_raw && file_is_elf(l->file)) {
-                u64 e;
-                if (!load_elf(m, l->file, &e, err, sizeof(err)))
-                    goto fail_msg;
-                if (l->cpu_num >= 0 && (unsigned)l->cpu_num < m->ncpu) {
-                    m->cpu[l->cpu_num]->pc = e;
-                    if (l->cpu_num == 0) {
-                        entry = e;
-                        have_entry = true;
-                    }
-                }
-            } else if (!load_raw(m, l->file, l->addr, NULL, err, sizeof(err))) {
-                goto fail_msg;
-            }
-        } else if (l->cpu_num >= 0) {
-            if ((unsigned)l->cpu_num >= m->ncpu) {
-                snprintf(err, sizeof(err), "-device loader: cpu-num=%d but only %u cores", l->cpu_num, m->ncpu);
-                goto fail_msg;
-            }
-            m->cpu[l->cpu_num]->pc = l->addr;
-            if (l->cpu_num == 0) {
-                entry = l->addr;
-                have_entry = true;
-            }
-        }
-    }
-    if (!have_entry) {
-        snprintf(err, sizeof(err), "nothing to run: give -kernel, -bios or -device loader");
+    /* Images, device tree and the boot core's registers (boot.c). */
+    if (!virt_boot(m, o, err, sizeof(err)))
         goto fail_msg;
-    }
-
-    /* Boot state of every core (QEMU hw/arm/boot.c do_cpu_reset). */
-    for (unsigned i = 0; i < m->ncpu; i++) {
-        Cpu *c = m->cpu[i];
-        if (el < 3) {
-            c->scr_el3 = SCR_EL3_NS | SCR_EL3_RW | (o->virtualization ? SCR_EL3_HCE : 0) | 0x30;
-        }
-        if (el < 2)
-            c->hcr_el2 = HCR_EL2_RW;
-        u64 pc = c->pc;
-        cpu_set_pstate(c, PSTATE_D | PSTATE_A | PSTATE_I | PSTATE_F | (u64)el << 2 | 1);
-        c->pc = i == 0 ? entry : pc;
-        tlb_flush_all(c);
-    }
+    for (unsigned i = 0; i < m->ncpu; i++)
+        tlb_flush_all(m->cpu[i]);
     m->cpu[0]->power = CORE_ON;
     /* Without built-in PSCI (guest EL3 firmware), secondaries are started by
      * the power controller (SMP work); with it, they wait for CPU_ON. */

@@ -55,6 +55,8 @@ typedef struct VirtOptions {
     u64 quantum;                /* instructions per round-robin slot */
     u64 ns_per_insn;
     u64 stop_after;             /* 0: no limit */
+    u64 digest_every;           /* 0: no determinism checkpoints */
+    const char *digest_file, *expect_digests;
     const char *gdb;            /* NULL, or "tcp::PORT" / "unix:PATH" */
     bool gdb_wait;              /* -S */
 } VirtOptions;
@@ -64,6 +66,16 @@ void virt_default_options(VirtOptions *o);
  * clear error (bad image, no memory...). */
 Machine *virt_create(const VirtOptions *o);
 void virt_destroy(Machine *m);
+
+/* Load images, build/place the DTB and set the boot registers (boot.c).
+ * With o->dump_dtb only writes the DTB.  False + ERR on failure. */
+bool virt_boot(Machine *m, const VirtOptions *o, char *err, size_t errlen);
+
+/* ---- device tree (machine/virt/fdt.c) ---- */
+
+/* Build the board's DTB (libfdt).  INITRD_* describe a loaded initrd (size
+ * 0 for none).  Returns a malloc'ed blob and its size, or NULL. */
+void *virt_build_fdt(Machine *m, const VirtOptions *o, u64 initrd_start, u64 initrd_size, size_t *size);
 
 /* ---- loader (machine/virt/loader.c) ---- */
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# setup.sh — install what hyperstep needs to build and test on Debian 12.
+# Run as root (or with sudo available). Idempotent.
+set -euo pipefail
+PKGS=(meson ninja-build gcc pkg-config python3 libcapstone-dev libelf-dev libfdt-dev
+      libsdl2-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libunicorn-dev
+      gdb-multiarch qemu-system-arm qemu-user device-tree-compiler cpio gzip)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
+fi
+echo "setup.sh: all build and test dependencies are installed"

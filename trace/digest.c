@@ -1,0 +1,235 @@
+/*
+ * trace/digest.c — see digest.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/machine.h"
+#include "mmu/mmu.h"
+#include "trace/digest.h"
+#include "trace/trace.h"
+
+typedef struct DigestState {
+    FILE *out;
+    FILE *expect;
+    bool own_out;
+    bool failed;
+    unsigned expect_line;
+} DigestState;
+
+u64 digest_hash(u64 h, const void *p, size_t len)
+{
+    const u8 *b = p;
+    h ^= 0x9e3779b97f4a7c15ull + len;
+    while (len >= 8) {
+        u64 w;
+        memcpy(&w, b, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 29;
+        b += 8;
+        len -= 8;
+    }
+    while (len--)
+        h = (h ^ *b++) * 0x100000001b3ull;
+    return h ^ (h >> 31);
+}
+
+bool digest_setup(Machine *m, u64 every, const char *out, const char *expect, char *err, size_t errlen)
+{
+    DigestState *d = calloc(1, sizeof(*d));
+    if (!d)
+        return false;
+    d->out = out ? fopen(out, "w") : NULL;
+    d->own_out = out != NULL;
+    if (out && !d->out) {
+        snprintf(err, errlen, "cannot write digest file %s", out);
+        free(d);
+        return false;
+    }
+    if (expect) {
+        d->expect = fopen(expect, "r");
+        if (!d->expect) {
+            snprintf(err, errlen, "cannot read expected digests %s", expect);
+            if (d->own_out)
+                fclose(d->out);
+            free(d);
+            return false;
+        }
+    }
+    /* The stored list names its cadence and quantum: use them. */
+    if (d->expect) {
+        char hdr[256];
+        unsigned long long ev = 0, q = 0;
+        if (!fgets(hdr, sizeof(hdr), d->expect) ||
+            sscanf(hdr, "hyperstep-digests v1 every=%llu quantum=%llu", &ev, &q) != 2 || !ev || !q) {
+            snprintf(err, errlen, "%s: not a hyperstep digest list (missing 'hyperstep-digests v1' header)", expect);
+            fclose(d->expect);
+            if (d->own_out)
+                fclose(d->out);
+            free(d);
+            return false;
+        }
+        if (q != m->quantum) {
+            snprintf(err, errlen, "%s was recorded with --quantum %llu, this run uses %llu", expect, q,
+                     (unsigned long long)m->quantum);
+            fclose(d->expect);
+            if (d->own_out)
+                fclose(d->out);
+            free(d);
+            return false;
+        }
+        every = ev;
+    }
+    m->digest = d;
+    m->digest_every = every;
+    m->next_digest = every;
+    fprintf(d->out ? d->out : trace_out(m), "hyperstep-digests v1 every=%llu quantum=%llu\n",
+            (unsigned long long)every, (unsigned long long)m->quantum);
+    return true;
+}
+
+/* Everything architectural about a core that is not printed in clear. */
+static u64 core_hash(const Cpu *c)
+{
+    u64 h = 0;
+    u64 sp[4];
+    for (unsigned i = 0; i < 4; i++)
+        sp[i] = cpu_sp_el(c, i);
+    h = digest_hash(h, sp, sizeof(sp));
+    h = digest_hash(h, c->elr_el, sizeof(c->elr_el));
+    h = digest_hash(h, c->spsr_el, sizeof(c->spsr_el));
+    h = digest_hash(h, c->esr_el, sizeof(c->esr_el));
+    h = digest_hash(h, c->far_el, sizeof(c->far_el));
+    h = digest_hash(h, c->v, sizeof(c->v));
+    u32 fp[2] = {c->fpcr, c->fpsr};
+    h = digest_hash(h, fp, sizeof(fp));
+    /* The system registers are the contiguous u64 block sctlr_el..rmr_el3. */
+    const char *s = (const char *)&c->sctlr_el[0];
+    const char *e = (const char *)(&c->rmr_el3 + 1);
+    h = digest_hash(h, s, (size_t)(e - s));
+    u32 st[3] = {(u32)c->power, c->event, c->daif};
+    return digest_hash(h, st, sizeof(st));
+}
+
+static u64 memory_hash(Machine *m)
+{
+    u64 h = 0;
+    for (unsigned i = 0; i < m->nregions; i++) {
+        MemRegion *r = &m->region[i];
+        if (!r->dirty)
+            continue;
+        u64 pages = r->size >> 12;
+        for (u64 pg = 0; pg < pages; pg++) {
+            if (!(r->dirty[pg >> 3] & (1u << (pg & 7))))
+                continue;
+            u64 pa = r->base + (pg << 12);
+            h = digest_hash(h, &pa, 8);
+            h = digest_hash(h, r->host + (pg << 12), 4096);
+        }
+        memset(r->dirty, 0, pages / 8 + 1);
+    }
+    /* Re-arm dirty tracking: writes must refill their TLB entries. */
+    for (unsigned i = 0; i < m->ncpu; i++)
+        tlb_flush_all(m->cpu[i]);
+    return h;
+}
+
+static int format_core(const Cpu *c, u64 step, char *buf, size_t n)
+{
+    int k = snprintf(buf, n, "#%llu c%u p%u EL%u pc=%llx pstate=%llx", (unsigned long long)step,
+                     c->index, (unsigned)c->power, c->el, (unsigned long long)c->pc,
+                     (unsigned long long)cpu_get_pstate(c));
+    for (unsigned r = 0; r < 31 && k < (int)n; r++)
+        k += snprintf(buf + k, n - (size_t)k, " x%u=%llx", r, (unsigned long long)c->x[r]);
+    if (k < (int)n)
+        k += snprintf(buf + k, n - (size_t)k, " sp=%llx h=%016llx", (unsigned long long)c->x[31],
+                      (unsigned long long)core_hash(c));
+    return k;
+}
+
+/* Compare GOT with the next expected line; on a mismatch explain it. */
+static void compare(Machine *m, DigestState *d, const char *got)
+{
+    char want[2048];
+    d->expect_line++;
+    if (!fgets(want, sizeof(want), d->expect)) {
+        fprintf(stderr, "hyperstep: digest mismatch: the run continues past the end of the expected "
+                "digests (line %u): %s\n", d->expect_line, got);
+        d->failed = true;
+        return;
+    }
+    want[strcspn(want, "\n")] = 0;
+    if (!strcmp(want, got))
+        return;
+    d->failed = true;
+    fprintf(stderr, "hyperstep: digest mismatch at expected line %u\n  expected: %s\n  got:      %s\n",
+            d->expect_line, want, got);
+    /* Name the fields that differ. */
+    char a[2048], b[2048];
+    snprintf(a, sizeof(a), "%s", want);
+    snprintf(b, sizeof(b), "%s", got);
+    char *sa = NULL, *sb = NULL;
+    char *ta = strtok_r(a, " ", &sa), *tb = strtok_r(b, " ", &sb);
+    fprintf(stderr, "  differs:");
+    while (ta && tb) {
+        if (strcmp(ta, tb))
+            fprintf(stderr, " %s (expected) vs %s", ta, tb);
+        ta = strtok_r(NULL, " ", &sa);
+        tb = strtok_r(NULL, " ", &sb);
+    }
+    fputc('\n', stderr);
+    m->exit_requested = true;
+}
+
+void digest_checkpoint(Machine *m)
+{
+    DigestState *d = m->digest;
+    if (!d || d->failed)
+        return;
+    FILE *out = d->out ? d->out : trace_out(m);
+    char line[2048];
+    for (unsigned i = 0; i < m->ncpu && !d->failed; i++) {
+        format_core(m->cpu[i], m->steps, line, sizeof(line));
+        fprintf(out, "%s\n", line);
+        if (d->expect)
+            compare(m, d, line);
+    }
+    if (!d->failed) {
+        snprintf(line, sizeof(line), "#%llu mem=%016llx", (unsigned long long)m->steps,
+                 (unsigned long long)memory_hash(m));
+        fprintf(out, "%s\n", line);
+        if (d->expect)
+            compare(m, d, line);
+    }
+    if (d->failed)
+        m->exit_requested = true;
+    while (m->next_digest <= m->steps)
+        m->next_digest += m->digest_every;
+}
+
+int digest_finish(Machine *m, int code)
+{
+    DigestState *d = m->digest;
+    if (!d)
+        return code;
+    if (!d->failed)
+        digest_checkpoint(m);
+    if (!d->failed && d->expect) {
+        char want[2048];
+        if (fgets(want, sizeof(want), d->expect)) {
+            want[strcspn(want, "\n")] = 0;
+            fprintf(stderr, "hyperstep: digest mismatch: the run ended at step %llu but the expected "
+                    "digests continue: %s\n", (unsigned long long)m->steps, want);
+            d->failed = true;
+        }
+    }
+    if (d->own_out)
+        fclose(d->out);
+    if (d->expect)
+        fclose(d->expect);
+    bool failed = d->failed;
+    free(d);
+    m->digest = NULL;
+    return failed ? 5 : code;
+}
