@@ -40,8 +40,12 @@ void excl_store_hook(Cpu *c, const u8 *h, unsigned size)
         if (o == c || !o->excl_size || !o->excl_host)
             continue;
         if (same_granule((uintptr_t)o->excl_host, (uintptr_t)h) ||
-            same_granule((uintptr_t)o->excl_host, (uintptr_t)(h + size - 1)))
+            same_granule((uintptr_t)o->excl_host, (uintptr_t)(h + size - 1))) {
             excl_clear(o);
+            /* Clearing a PE's global monitor is a WFE wake-up event (Arm
+             * ARM D1.16.1): spinlocks sleep in WFE after LDAXR. */
+            o->event = true;
+        }
     }
 }
 

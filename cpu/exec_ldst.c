@@ -21,28 +21,8 @@
  *    is used, then Ws receives the status.
  *  - LDXR/LDAR Rs/Rt2 fields that should be 0b11111 are ignored.
  */
-#include "cpu/cpu_internal.h"
 #include "cpu/exclusive.h"
-
-/* SP alignment check for base register SP (CheckSPAlignment(), D1.8.2):
- * SCTLR_ELx.SA at EL1-3, SCTLR_EL1.SA0 at EL0.  Raises EC 0x26. */
-static inline void check_sp_align(Cpu *c, unsigned rn)
-{
-    if (rn != 31 || !(c->x[31] & 15))
-        return;
-    bool check = c->el == 0 ? (c->sctlr_el[1] & SCTLR_SA0) : (c->sctlr_el[c->el] & SCTLR_SA);
-    if (check)
-        exc_take_sync(c, exc_default_target(c), syn(EC_SP_ALIGN, 0), 0, false, c->pc,
-                      c->el == 0 ? "SP not 16-byte aligned (SCTLR_EL1.SA0=1)"
-                                 : "SP not 16-byte aligned (SCTLR_ELx.SA=1)");
-}
-
-/* Base address Rn/SP, checking SP alignment when Rn is SP. */
-static inline u64 ldst_base(Cpu *c, unsigned rn)
-{
-    check_sp_align(c, rn);
-    return xreg_sp(c, rn);
-}
+#include "cpu/ldst.h"
 
 static inline MmuIdx cur_idx(const Cpu *c)
 {
@@ -135,14 +115,16 @@ void exec_LDST_lit(Cpu *c, const A_LDST_lit *a)
 }
 
 /* Make sure a multi-access store of LEN bytes at ADDR (element ESIZE) will
- * not fault half-way: when it crosses a page, check both pages first. */
+ * not fault half-way: when it crosses a page, check the first element and
+ * then the first byte of the second page (FAR = that address, which is the
+ * second element's address when the elements are aligned). */
 static void store_probe(Cpu *c, u64 addr, unsigned esize, unsigned len, MmuIdx idx)
 {
     if (likely(((addr & (TLB_PAGE_SIZE - 1)) + len) <= TLB_PAGE_SIZE))
         return;
     const u8 *h;
     mmu_probe_pa(c, addr, esize, ACC_WRITE, idx, 0, &h);
-    mmu_probe_pa(c, addr + len - 1, 1, ACC_WRITE, idx, 0, &h);
+    mmu_probe_pa(c, (addr + len - 1) & TLB_PAGE_MASK, 1, ACC_WRITE, idx, 0, &h);
 }
 
 /* idx: 00 non-temporal (STNP/LDNP), 01 post-index, 10 signed offset,

@@ -156,12 +156,12 @@ hs_call_lower:
     b       hs_eret_to_lower         /* in lib.c: sets SPSR/ELR/SP_ELx, erets */
 
     .global hs_lower_trampoline
-hs_lower_trampoline:                 /* x0 = arg, x1 = fn */
+hs_lower_trampoline:                 /* x0 = arg, x1 = fn, x27 = this EL, x28 = caller EL */
     blr     x1
-    mrs     x9, CurrentEL
-    lsr     x9, x9, #2
-    cbz     x9, 1f
-    /* from EL1: HVC if the caller was EL2, SMC if EL3 (caller EL in x28) */
+    /* x27/x28 are callee-saved, so fn preserved them (CurrentEL cannot be
+     * read here: MRS CurrentEL is UNDEFINED at EL0). */
+    cbz     x27, 1f
+    /* from EL1/EL2: HVC if the caller was EL2, SMC if EL3 */
     cmp     x28, #3
     b.eq    2f
     hvc     #0xfffe

@@ -170,8 +170,9 @@ void hs_eret_to_lower(int target, u64 (*fn)(u64), u64 arg, u64 sp)
     }
     register u64 x0 __asm__("x0") = arg;
     register u64 x1 __asm__("x1") = (u64)fn;
+    register u64 x27 __asm__("x27") = (u64)target;
     register u64 x28 __asm__("x28") = (u64)cur;
-    __asm__ volatile("isb; eret" ::"r"(x0), "r"(x1), "r"(x28) : "memory");
+    __asm__ volatile("isb; eret" ::"r"(x0), "r"(x1), "r"(x27), "r"(x28) : "memory");
     __builtin_unreachable();
 }
 
