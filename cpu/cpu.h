@@ -179,6 +179,13 @@ struct Cpu {
         u8 from_el, to_el;
         bool valid, async, far_valid;
     } last_exc;
+
+    /* ---- smp: power state details (cpu/power.c, firmware/psci, devices/pctl) ---- */
+    const char *power_why;    /* static string: cause of the last power change */
+    u64 psci_entry;           /* power-down CPU_SUSPEND: where the core resumes */
+    u64 psci_context;         /* ... and the context id it gets in X0 */
+    u8 psci_el;               /* ... and the EL it resumes at */
+    bool psci_wake_entry;     /* suspended by a power-down CPU_SUSPEND */
 };
 
 /* Interrupt input lines of a core (Arm ARM D1.3 "Asynchronous exceptions"). */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu_internal.h"
+#include "cpu/power.h"
 #include "decoder/decode.h"
 #include "exceptions/route.h"
 #include "gdbstub/gdbstub.h"
@@ -39,16 +40,15 @@ void cpu_wait(Cpu *c, bool wfe)
             c->event = false;
             return;
         }
-        c->power = CORE_WFE;
+        /* WFE also completes at once on a pending WFI wake-up event (D1.16.2). */
+        if (exc_wfi_wakeup(c))
+            return;
+        cpu_set_power(c, CORE_WFE, "WFE");
     } else {
         if (exc_wfi_wakeup(c))
             return;
-        c->power = CORE_WFI;
+        cpu_set_power(c, CORE_WFI, "WFI");
     }
-    c->power_since = machine_step(c->m, c);
-    c->pending |= PEND_STOP;
-    if (unlikely(c->m->trace & TRACE_SCHED))
-        trace_sched(c, wfe ? "enters WFE" : "enters WFI");
 }
 
 /* Work done between instructions when c->pending or m->slow is set.
@@ -180,17 +180,38 @@ static u64 next_deadline(Machine *m)
 /* Wake a sleeping core if its wake-up condition holds (Arm ARM D1.16.2). */
 static bool try_wake(Cpu *c)
 {
-    if (c->power == CORE_WFI && exc_wfi_wakeup(c)) {
-        c->power = CORE_ON;
-    } else if (c->power == CORE_WFE && (c->event || exc_wfi_wakeup(c))) {
-        c->event = false;
-        c->power = CORE_ON;
-    } else {
+    switch (c->power) {
+    case CORE_WFI:
+        if (!exc_wfi_wakeup(c))
+            return false;
+        cpu_set_power(c, CORE_ON, "WFI wake-up: interrupt pending");
+        break;
+    case CORE_WFE:
+        if (c->event) {
+            c->event = false;
+            cpu_set_power(c, CORE_ON, "WFE wake-up: event register set");
+        } else if (exc_wfi_wakeup(c)) {
+            cpu_set_power(c, CORE_ON, "WFE wake-up: interrupt pending");
+        } else {
+            return false;
+        }
+        break;
+    case CORE_SUSPENDED:
+        /* PSCI CPU_SUSPEND: woken by an interrupt (DEN0022D 5.4).  Standby
+         * returns SUCCESS (already in X0) after the SMC/HVC; power-down
+         * restarts at the entry point like CPU_ON. */
+        if (!exc_wfi_wakeup(c))
+            return false;
+        if (c->psci_wake_entry) {
+            c->psci_wake_entry = false;
+            cpu_power_on_state(c, c->psci_el, c->psci_entry, c->psci_context);
+        }
+        cpu_set_power(c, CORE_ON, "CPU_SUSPEND wake-up: interrupt pending");
+        break;
+    default:
         return false;
     }
-    c->pending |= PEND_ASYNC;
-    if (unlikely(c->m->trace & TRACE_SCHED))
-        trace_sched(c, "wakes up");
+    c->pending &= ~PEND_STOP;
     return true;
 }
 
@@ -201,8 +222,11 @@ int machine_run(Machine *m)
         tick_devices(m);
         for (unsigned i = 0; i < m->ncpu && !m->exit_requested; i++) {
             Cpu *c = m->cpu[i];
-            if (c->power == CORE_ON_PENDING)
-                c->power = CORE_ON;
+            c->budget = (s64)m->quantum;   /* machine_step(): at this slot's start */
+            if (c->power == CORE_ON_PENDING) {
+                cpu_set_power(c, CORE_ON, c->power_why);
+                c->pending &= ~PEND_STOP;
+            }
             if (c->power != CORE_ON && !try_wake(c))
                 continue;
             u64 done = cpu_run(c, m->quantum);
@@ -227,9 +251,10 @@ int machine_run(Machine *m)
         if (d == UINT64_MAX) {
             bool any_on = false;
             for (unsigned i = 0; i < m->ncpu; i++)
-                any_on |= m->cpu[i]->power == CORE_WFI || m->cpu[i]->power == CORE_WFE;
+                any_on |= m->cpu[i]->power == CORE_WFI || m->cpu[i]->power == CORE_WFE ||
+                          m->cpu[i]->power == CORE_SUSPENDED;
             hs_log("hyperstep: every core is %s and nothing can wake it (step %llu): stopping",
-                   any_on ? "waiting (WFI/WFE)" : "powered off", (unsigned long long)m->steps);
+                   any_on ? "waiting (WFI/WFE/CPU_SUSPEND)" : "powered off", (unsigned long long)m->steps);
             m->exit_requested = true;
             m->exit_code = any_on ? 3 : 0;
             break;

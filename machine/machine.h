@@ -133,6 +133,9 @@ struct Machine {
 
     /* Per-machine system register index (cpu/sysreg.c). */
     const struct SysRegDesc **sysreg_index;
+
+    /* ---- smp: built-in PSCI firmware state and call history (firmware/psci) ---- */
+    struct PsciState *psci;
 };
 
 /* ---- physical memory map (mmu/physmem.c) ---- */

@@ -1,0 +1,89 @@
+/*
+ * cpu/power.c — core power/run state changes and their description
+ * (see cpu/power.h).
+ */
+#include <stdio.h>
+
+#include "cpu/power.h"
+#include "cpu/regs.h"
+#include "machine/machine.h"
+#include "mmu/mmu.h"
+#include "trace/trace.h"
+
+const char *core_power_name(CorePower p)
+{
+    switch (p) {
+    case CORE_OFF_NEVER:
+    case CORE_OFF: return "off";
+    case CORE_ON_PENDING: return "on-pending";
+    case CORE_ON: return "running";
+    case CORE_WFI: return "WFI";
+    case CORE_WFE: return "WFE";
+    case CORE_SUSPENDED: return "suspended";
+    }
+    return "?";
+}
+
+void cpu_set_power(Cpu *c, CorePower p, const char *why)
+{
+    CorePower old = c->power;
+    c->power = p;
+    c->power_since = machine_step(c->m, c);
+    c->power_why = why;
+    if (p != CORE_ON)
+        c->pending |= PEND_STOP;
+    else
+        c->pending |= PEND_ASYNC;
+    if (unlikely(c->m->trace & TRACE_SCHED) && old != p) {
+        char buf[96];
+        snprintf(buf, sizeof(buf), "%s -> %s%s%s", core_power_name(old), core_power_name(p),
+                 why ? ": " : "", why ? why : "");
+        trace_sched(c, buf);
+    }
+}
+
+const char *core_state_reason(const Cpu *c, char *buf, size_t n)
+{
+    if (!buf || !n)
+        return "";
+    switch (c->power) {
+    case CORE_OFF_NEVER:
+        snprintf(buf, n, "off: never powered on");
+        break;
+    case CORE_OFF:
+        snprintf(buf, n, "off: %s", c->power_why ? c->power_why : "powered off");
+        break;
+    case CORE_SUSPENDED:
+        snprintf(buf, n, "suspended (%s)", c->psci_wake_entry ? "power-down" : "standby");
+        break;
+    default:
+        snprintf(buf, n, "%s", core_power_name(c->power));
+        break;
+    }
+    return buf;
+}
+
+void cpu_power_on_state(Cpu *c, unsigned el, u64 entry, u64 context_id)
+{
+    CorePower p = c->power;
+    u64 since = c->power_since;
+    const char *why = c->power_why;
+    u64 mpidr = c->mpidr_el1 & 0xff00ffffffull;
+    cpu_reset(c, c->index, mpidr);
+    c->power_since = since;
+    c->power_why = why;
+    c->power = p;
+    if (el < 3) {
+        /* What the firmware leaves for a Non-secure lower EL (as virt's boot
+         * state, machine/virt/virt.c): NS, AArch64 below, HVC enabled. */
+        c->scr_el3 = SCR_EL3_NS | SCR_EL3_RW | (cpu_have_el2(c) ? SCR_EL3_HCE : 0) | 0x30;
+    }
+    if (el < 2)
+        c->hcr_el2 = HCR_EL2_RW;
+    cpu_set_pstate(c, PSTATE_D | PSTATE_A | PSTATE_I | PSTATE_F | (u64)el << PSTATE_EL_SHIFT | 1);
+    c->pc = entry;
+    c->x[0] = context_id;
+    if (c->tlb)
+        tlb_flush_all(c);
+    cpu_update_derived(c);
+}
