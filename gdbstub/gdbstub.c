@@ -1057,8 +1057,10 @@ static void stop_loop(GdbStub *s, const StopEvent *ev, bool send)
     s->frozen = 0;
     s->last = *ev;
     s->cur = ev->core;
-    if (s->conn_fd < 0)
+    if (s->conn_fd < 0) {
         wait_for_connection(s);
+        send = false;   /* a fresh gdb asks with '?' */
+    }
     if (send)
         send_stop(s, ev);
     for (;;) {

@@ -1,0 +1,338 @@
+#!/usr/bin/env python3
+"""gdb_test.py — drive the real gdb-multiarch (batch mode) against hyperstep
+running the 4-core guest smp_guest.S, one scenario per invocation.
+
+usage: gdb_test.py --hyperstep BIN --elf GUEST.elf --scenario NAME
+
+Every hyperstep and gdb process is bounded by a timeout; a free TCP port is
+chosen by the script.  A scenario passes when every expected pattern
+appears in gdb's output (printed on failure).
+"""
+import argparse
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+GDB = 'gdb-multiarch'
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Hyperstep:
+    """hyperstep in the background with -gdb tcp::PORT."""
+
+    def __init__(self, binary, elf, extra=(), smp=4, wait=True):
+        self.port = free_port()
+        self.err = tempfile.NamedTemporaryFile(prefix='hs-gdb-', suffix='.err', delete=False)
+        args = [binary, '-M', 'virt,virtualization=on', '-smp', str(smp), '-kernel', elf,
+                '-gdb', 'tcp::%d' % self.port] + (['-S'] if wait else []) + list(extra)
+        self.p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.err)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if b'listening on' in open(self.err.name, 'rb').read():
+                return
+            if self.p.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError('hyperstep did not start listening: ' + open(self.err.name).read())
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.kill()
+        self.p.wait(10)
+        log = open(self.err.name).read()
+        os.unlink(self.err.name)
+        return log
+
+
+def gdb_args(port, elf, cmds):
+    a = [GDB, '-batch', '-nx', '-ex', 'set architecture aarch64', '-ex', 'set pagination off',
+         '-ex', 'set confirm off', '-ex', 'set remotetimeout 10', '-ex', 'file ' + elf,
+         '-ex', 'target remote 127.0.0.1:%d' % port]
+    for c in cmds:
+        a += ['-ex', c]
+    return a
+
+
+def gdb(port, elf, cmds, timeout=60):
+    try:
+        p = subprocess.run(gdb_args(port, elf, cmds), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        return 'TIMEOUT\n' + (e.stdout or b'').decode(errors='replace')
+    return p.stdout.decode(errors='replace')
+
+
+class Checker:
+    def __init__(self):
+        self.problems = []
+        self.outputs = []
+
+    def want(self, out, pattern, what=None):
+        if not re.search(pattern, out, re.M):
+            self.problems.append('missing %s: /%s/' % (what or 'pattern', pattern))
+            return None
+        return re.search(pattern, out, re.M)
+
+    def ok(self, cond, what):
+        if not cond:
+            self.problems.append(what)
+
+
+def pcs(out):
+    """Map thread number -> pc from 'thread apply all p/x $pc' output."""
+    res = {}
+    for m in re.finditer(r'Thread (\d+) \(Thread \d+\b.*?\n(?:.*\n)*?\$\d+ = (0x[0-9a-f]+)', out):
+        res[int(m.group(1))] = int(m.group(2), 16)
+    return res
+
+
+# ---- scenarios ----
+
+def sc_threads(o, c):
+    hs = Hyperstep(o.hyperstep, o.elf)
+    try:
+        out = gdb(hs.port, o.elf, ['info threads', 'break after_cpu_on', 'continue', 'next', 'info threads',
+                                   'delete', 'break sec_store', 'continue', 'thread', 'info threads'])
+        c.outputs.append(out)
+        # Before CPU_ON: only the boot core runs.
+        c.want(out, r'\* 1 +Thread 1 \(CPU#0 \[running\] EL2 Non-secure\)', 'boot core thread name')
+        for i in (1, 2, 3):
+            c.want(out, r'%d +Thread %d \(CPU#%d \[off: never powered on\] EL2 Non-secure\)' % (i + 1, i + 1, i),
+                   'secondary %d before CPU_ON' % i)
+        # After CPU_ON (and one more instruction of core 0): secondaries are
+        # started (on-pending until scheduled, or already running at EL2).
+        after = out[out.find('Breakpoint 1, after_cpu_on'):]
+        for i in (1, 2, 3):
+            c.want(after, r'Thread %d \(CPU#%d \[(on-pending|running)\] EL2 Non-secure\)' % (i + 1, i),
+                   'secondary %d after CPU_ON' % i)
+        m = c.want(out, r'Thread (\d+) hit Breakpoint 2, sec_store', 'breakpoint hit by a secondary')
+        if m:
+            t = int(m.group(1))
+            c.ok(t in (2, 3, 4), 'breakpoint in secondary code reported thread %d' % t)
+            c.want(out, r'\[Current thread is %d \(Thread %d \(CPU#%d \[running\]' % (t, t, t - 1),
+                   'the thread that hit the breakpoint is selected')
+    finally:
+        hs.stop()
+
+
+def sc_step(o, c):
+    hs = Hyperstep(o.hyperstep, o.elf, smp=5)
+    try:
+        cmds = ['break sec_loop', 'continue', 'continue', 'continue', 'delete', 'thread apply all p/x $pc',
+                'thread 3', 'stepi', 'thread apply all p/x $pc',
+                'set scheduler-locking on', 'stepi', 'thread apply all p/x $pc',
+                'set scheduler-locking off',
+                'thread 5', 'stepi', 'set scheduler-locking on', 'continue', 'echo DONE\\n']
+        out = gdb(hs.port, o.elf, cmds, timeout=60)
+        c.outputs.append(out)
+        parts = out.split('Thread 5 (Thread 5')
+        snaps = [pcs(s) for s in re.split(r'(?=\nThread 5 \(Thread 5)', out)]
+        snaps = [s for s in snaps if len(s) == 5]
+        c.ok(len(snaps) >= 3, 'three pc snapshots of 5 threads (got %d)' % len(snaps))
+        if len(snaps) >= 3:
+            a, b, d = snaps[0], snaps[1], snaps[2]
+            c.ok(b[3] == a[3] + 4, 'stepi on thread 3 advanced core 2 by one instruction (%x -> %x)' % (a[3], b[3]))
+            c.ok(d[3] == b[3] + 4, 'stepi with scheduler-locking on advanced core 2 by one instruction '
+                 '(%x -> %x)' % (b[3], d[3]))
+            for t in (1, 2, 4, 5):
+                c.ok(a[t] == b[t] == d[t], 'thread %d did not move while thread 3 stepped (%x %x %x)' %
+                     (t, a[t], b[t], d[t]))
+        c.want(out, r'CPU#4 \(thread 5\) is off \(never powered on\): nothing to step',
+               'stepping a powered-off core answers at once')
+        c.want(out, r'CPU#4 \(thread 5\) is off \(never powered on\) and no other resumed core can run',
+               'continuing only a powered-off core answers at once')
+        c.want(out, r'^DONE', 'session ends (no hang)')
+        del parts
+    finally:
+        hs.stop()
+
+
+def sc_regs(o, c):
+    hs = Hyperstep(o.hyperstep, o.elf)
+    try:
+        out = gdb(hs.port, o.elf, ['p/x $HCR_EL2', 'p $CurrentEL', 'set $HCR_EL2 = 0x80000000', 'p/x $HCR_EL2',
+                                   'set $x0 = 0x1234abcd', 'p/x $x0', 'p/x $MPIDR_EL1', 'p/x $VBAR_EL2',
+                                   'stepi', 'stepi', 'p/x $VBAR_EL2', 'p/x $x0', 'p/x $cpsr',
+                                   'set $TPIDR_EL2 = 0x55', 'p/x $TPIDR_EL2', 'monitor el',
+                                   'p $v0', 'info registers pc'])
+        c.outputs.append(out)
+        c.want(out, r'^\$1 = 0x0$', 'HCR_EL2 reads 0 at EL2 boot')
+        c.want(out, r'^\$2 = 8$', 'CurrentEL = EL2 << 2')
+        c.want(out, r'^\$3 = 0x80000000$', 'HCR_EL2 written through the sysreg table')
+        c.want(out, r'^\$4 = 0x1234abcd$', 'x0 written')
+        c.want(out, r'^\$5 = 0x80000000$', 'MPIDR_EL1 of core 0')
+        c.want(out, r'^\$7 = 0x40000800$', 'VBAR_EL2 after the guest wrote it (two steps)')
+        c.want(out, r'^\$8 = 0x1234abcd$', 'x0 kept across steps')
+        c.want(out, r'^\$9 = 0x3c9$', 'cpsr = EL2h, DAIF masked')
+        c.want(out, r'^\$10 = 0x55$', 'TPIDR_EL2 written')
+        c.want(out, r'HCR_EL2=0x80000000: VM=0 .* RW=1', 'monitor el decodes HCR_EL2')
+        c.want(out, r'pc +0x40000008', 'info registers pc')
+    finally:
+        hs.stop()
+
+
+def sc_watch(o, c):
+    hs = Hyperstep(o.hyperstep, o.elf)
+    try:
+        out = gdb(hs.port, o.elf, ['watch *(long *)&slots', 'continue', 'p/x $pc', 'info symbol $pc',
+                                   'continue', 'delete', 'rwatch *(long *)&slots', 'awatch *(long *)&slots',
+                                   'p slots[0]', 'monitor tlb'])
+        c.outputs.append(out)
+        c.want(out, r'Hardware watchpoint 1: \*\(long \*\)&slots', 'watchpoint set')
+        c.want(out, r'Thread 1 hit Hardware watchpoint 1: \*\(long \*\)&slots\s+Old value = 0\s+New value = 1',
+               'first write reported with old/new value on thread 1')
+        c.want(out, r'Old value = 1\s+New value = 2', 'second write reported')
+        c.want(out, r'loop0|store0|after_cpu_on', 'stopped in the store loop')
+        c.want(out, r'pages are not cached', 'monitor tlb while watchpoints are set')
+    finally:
+        hs.stop()
+
+
+def sc_monitor(o, c):
+    hs = Hyperstep(o.hyperstep, o.elf)
+    try:
+        out = gdb(hs.port, o.elf, ['monitor help', 'break after_cpu_on', 'continue', 'monitor cores',
+                                   'monitor psci', 'monitor el', 'monitor tlb', 'x/4i $pc',
+                                   'monitor phys on', 'x/2i 0x40000000', 'monitor phys off',
+                                   'monitor trace on exc', 'monitor trace off exc', 'monitor trace on bogus',
+                                   'monitor frobnicate', 'x/4x 0x10', 'x/4x 0x09000000'])
+        c.outputs.append(out)
+        c.want(out, r'cores +every core', 'monitor help')
+        c.want(out, r'^0 +1 +running +EL2 +Non-secure +0x0000000040000068 +HVC64 #0x42; EL2->EL2 at step \d+, '
+                    r'ESR=0x5a000042 ELR=0x40000010', 'monitor cores: core 0 state, PC, last exception decoded')
+        c.want(out, r'^1 +2 +(on-pending|running)', 'monitor cores: core 1 after CPU_ON')
+        c.want(out, r'PSCI|psci', 'monitor psci answers')
+        c.want(out, r'CPU#0: EL2h Non-secure', 'monitor el')
+        c.want(out, r'CPU#0 soft TLB .* current regime: EL2', 'monitor tlb')
+        c.want(out, r'=> 0x40000068 <after_cpu_on\+4>:\s+adr\s+x1', 'x/4i $pc disassembles at the PC')
+        c.want(out, r'memory accesses use physical addresses', 'monitor phys on')
+        c.want(out, r'0x40000000 <_start>:\s+adr\s+x1', 'physical-mode read')
+        c.want(out, r'trace mask now', 'monitor trace')
+        c.want(out, r"unknown trace category 'bogus'", 'bad trace category')
+        c.want(out, r"unknown monitor command 'frobnicate'", 'unknown monitor command')
+        c.want(out, r'Cannot access memory at address 0x9000000', 'MMIO is not read by the debugger')
+    finally:
+        hs.stop()
+
+
+def read_slot(out):
+    m = re.findall(r'^\$\d+ = (\d+)$', out, re.M)
+    return int(m[-1]) if m else None
+
+
+def sc_reattach(o, c):
+    hs = Hyperstep(o.hyperstep, o.elf, wait=False)
+    try:
+        out1 = gdb(hs.port, o.elf, ['p slots[0]', 'info threads', 'detach'])
+        time.sleep(0.3)
+        out2 = gdb(hs.port, o.elf, ['p slots[0]', 'info threads', 'detach'])
+        c.outputs += [out1, out2]
+        a, b = read_slot(out1), read_slot(out2)
+        c.want(out1, r'Detaching from program', 'first session detaches')
+        c.want(out2, r'Thread 1 \(CPU#0', 'second session sees the threads')
+        c.ok(a is not None and b is not None and b > a, 'guest kept running between sessions (%s -> %s)' % (a, b))
+        c.ok(hs.alive(), 'hyperstep still running after detach')
+    finally:
+        hs.stop()
+
+
+def sc_killed(o, c):
+    hs = Hyperstep(o.hyperstep, o.elf, wait=False)
+    try:
+        # A gdb that is killed while the guest runs ('continue' never returns).
+        g = subprocess.Popen(gdb_args(hs.port, o.elf, ['p slots[0]', 'continue']), stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        time.sleep(2.0)
+        g.kill()
+        out0 = g.communicate(timeout=10)[0].decode(errors='replace')
+        # One killed while the guest is stopped (sitting at a breakpoint).
+        g = subprocess.Popen(gdb_args(hs.port, o.elf, ['break sec_store', 'break store0', 'continue',
+                                                       'shell sleep 30']),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        time.sleep(2.5)
+        g.kill()
+        out1 = g.communicate(timeout=10)[0].decode(errors='replace')
+        time.sleep(0.3)
+        out2 = gdb(hs.port, o.elf, ['p slots[0]', 'info threads', 'shell sleep 0.3', 'detach'])
+        out3 = gdb(hs.port, o.elf, ['p slots[0]', 'detach'])
+        c.outputs += [out0, out1, out2, out3]
+        c.want(out0, r'^\$1 = \d+', 'first gdb connected before being killed')
+        c.want(out1, r'hit Breakpoint', 'second gdb stopped at a breakpoint before being killed')
+        c.want(out2, r'Thread 1 \(CPU#0', 'a new gdb connects after the others were killed')
+        a, b = read_slot(out2), read_slot(out3)
+        c.ok(a is not None and b is not None and b > a,
+             'guest runs on after a killed gdb (breakpoints dropped): %s -> %s' % (a, b))
+        c.ok(hs.alive(), 'hyperstep survived')
+    finally:
+        hs.stop()
+
+
+def sc_ctrlc(o, c):
+    hs = Hyperstep(o.hyperstep, o.elf, wait=False)
+    try:
+        g = subprocess.Popen(gdb_args(hs.port, o.elf, ['continue', 'info threads', 'p slots[0]', 'kill']),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        time.sleep(2.0)
+        g.send_signal(signal.SIGINT)
+        try:
+            out = g.communicate(timeout=30)[0].decode(errors='replace')
+        except subprocess.TimeoutExpired:
+            g.kill()
+            out = 'TIMEOUT ' + g.communicate()[0].decode(errors='replace')
+        c.outputs.append(out)
+        c.want(out, r'received signal SIGINT', 'Ctrl-C stops the running guest')
+        c.want(out, r'^\$1 = \d+', 'registers/memory readable after the interrupt')
+        try:
+            hs.p.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+        c.ok(not hs.alive(), 'kill ends hyperstep')
+    finally:
+        hs.stop()
+
+
+SCENARIOS = {
+    'threads': sc_threads, 'step': sc_step, 'regs': sc_regs, 'watch': sc_watch, 'monitor': sc_monitor,
+    'reattach': sc_reattach, 'killed': sc_killed, 'ctrlc': sc_ctrlc,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--hyperstep', required=True)
+    ap.add_argument('--elf', required=True)
+    ap.add_argument('--scenario', required=True, choices=sorted(SCENARIOS))
+    o = ap.parse_args()
+    c = Checker()
+    try:
+        SCENARIOS[o.scenario](o, c)
+    except Exception as e:   # noqa: BLE001 - report any harness failure as a test failure
+        c.problems.append('exception: %r' % e)
+    if c.problems:
+        for out in c.outputs:
+            print('---- gdb output ----')
+            print(out)
+        for p in c.problems:
+            print('PROBLEM: ' + p)
+        return 1
+    print('scenario %s: ok' % o.scenario)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
