@@ -191,14 +191,14 @@ def sc_watch(o, c):
     try:
         out = gdb(hs.port, o.elf, ['watch *(long *)&slots', 'continue', 'p/x $pc', 'info symbol $pc',
                                    'continue', 'delete', 'rwatch *(long *)&slots', 'awatch *(long *)&slots',
-                                   'p slots[0]', 'monitor tlb'])
+                                   'p *(long *)&slots', 'monitor tlb'])
         c.outputs.append(out)
         c.want(out, r'Hardware watchpoint 1: \*\(long \*\)&slots', 'watchpoint set')
         c.want(out, r'Thread 1 hit Hardware watchpoint 1: \*\(long \*\)&slots\s+Old value = 0\s+New value = 1',
                'first write reported with old/new value on thread 1')
         c.want(out, r'Old value = 1\s+New value = 2', 'second write reported')
         c.want(out, r'loop0|store0|after_cpu_on', 'stopped in the store loop')
-        c.want(out, r'pages are not cached', 'monitor tlb while watchpoints are set')
+        c.want(out, r'^  EL2 +\d+ valid', 'monitor tlb')
     finally:
         hs.stop()
 
@@ -213,7 +213,7 @@ def sc_monitor(o, c):
                                    'monitor frobnicate', 'x/4x 0x10', 'x/4x 0x09000000'])
         c.outputs.append(out)
         c.want(out, r'cores +every core', 'monitor help')
-        c.want(out, r'^0 +1 +running +EL2 +Non-secure +0x0000000040000068 +HVC64 #0x42; EL2->EL2 at step \d+, '
+        c.want(out, r'^0 +1 +running +EL2 +Non-secure +0x0000000040000064 +HVC64 #0x42; EL2->EL2 at step \d+, '
                     r'ESR=0x5a000042 ELR=0x40000010', 'monitor cores: core 0 state, PC, last exception decoded')
         c.want(out, r'^1 +2 +(on-pending|running)', 'monitor cores: core 1 after CPU_ON')
         c.want(out, r'PSCI|psci', 'monitor psci answers')
@@ -238,12 +238,12 @@ def read_slot(out):
 def sc_reattach(o, c):
     hs = Hyperstep(o.hyperstep, o.elf, wait=False)
     try:
-        out1 = gdb(hs.port, o.elf, ['p slots[0]', 'info threads', 'detach'])
+        out1 = gdb(hs.port, o.elf, ['p *(long *)&slots', 'info threads', 'detach'])
         time.sleep(0.3)
-        out2 = gdb(hs.port, o.elf, ['p slots[0]', 'info threads', 'detach'])
+        out2 = gdb(hs.port, o.elf, ['p *(long *)&slots', 'info threads', 'detach'])
         c.outputs += [out1, out2]
         a, b = read_slot(out1), read_slot(out2)
-        c.want(out1, r'Detaching from program', 'first session detaches')
+        c.want(out1, r'\[Inferior 1 \(Remote target\) detached\]', 'first session detaches')
         c.want(out2, r'Thread 1 \(CPU#0', 'second session sees the threads')
         c.ok(a is not None and b is not None and b > a, 'guest kept running between sessions (%s -> %s)' % (a, b))
         c.ok(hs.alive(), 'hyperstep still running after detach')
@@ -255,7 +255,7 @@ def sc_killed(o, c):
     hs = Hyperstep(o.hyperstep, o.elf, wait=False)
     try:
         # A gdb that is killed while the guest runs ('continue' never returns).
-        g = subprocess.Popen(gdb_args(hs.port, o.elf, ['p slots[0]', 'continue']), stdout=subprocess.PIPE,
+        g = subprocess.Popen(gdb_args(hs.port, o.elf, ['p *(long *)&slots', 'continue']), stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         time.sleep(2.0)
         g.kill()
@@ -263,13 +263,14 @@ def sc_killed(o, c):
         # One killed while the guest is stopped (sitting at a breakpoint).
         g = subprocess.Popen(gdb_args(hs.port, o.elf, ['break sec_store', 'break store0', 'continue',
                                                        'shell sleep 30']),
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                             start_new_session=True)
         time.sleep(2.5)
-        g.kill()
+        os.killpg(g.pid, signal.SIGKILL)   # gdb and its 'shell sleep'
         out1 = g.communicate(timeout=10)[0].decode(errors='replace')
         time.sleep(0.3)
-        out2 = gdb(hs.port, o.elf, ['p slots[0]', 'info threads', 'shell sleep 0.3', 'detach'])
-        out3 = gdb(hs.port, o.elf, ['p slots[0]', 'detach'])
+        out2 = gdb(hs.port, o.elf, ['p *(long *)&slots', 'info threads', 'shell sleep 0.3', 'detach'])
+        out3 = gdb(hs.port, o.elf, ['p *(long *)&slots', 'detach'])
         c.outputs += [out0, out1, out2, out3]
         c.want(out0, r'^\$1 = \d+', 'first gdb connected before being killed')
         c.want(out1, r'hit Breakpoint', 'second gdb stopped at a breakpoint before being killed')
@@ -285,7 +286,7 @@ def sc_killed(o, c):
 def sc_ctrlc(o, c):
     hs = Hyperstep(o.hyperstep, o.elf, wait=False)
     try:
-        g = subprocess.Popen(gdb_args(hs.port, o.elf, ['continue', 'info threads', 'p slots[0]', 'kill']),
+        g = subprocess.Popen(gdb_args(hs.port, o.elf, ['continue', 'info threads', 'p *(long *)&slots', 'kill']),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         time.sleep(2.0)
         g.send_signal(signal.SIGINT)
