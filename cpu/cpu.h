@@ -163,6 +163,7 @@ struct Cpu {
     jmp_buf *exc_jmp;
     const char *trap_reason;   /* why the last trap happened, for --trace exc */
     char reason_buf[160];      /* storage for composed trap reasons */
+    u64 trace_pc;              /* PC of the instruction being traced (slow path only) */
 
     /* Async interrupt lines asserted by the GIC/timer (bitmask of CPU_LINE_*). */
     u32 irq_lines;

@@ -103,6 +103,8 @@ u64 cpu_run(Cpu *c, u64 n)
         c->icount++;
         c->budget--;
         page_va = 1;
+        if (unlikely(m->slow & SLOW_TRACE))
+            trace_post(c, c->trace_pc, c->insn, true);
         break;
     }
     for (;;) {
@@ -131,14 +133,18 @@ u64 cpu_run(Cpu *c, u64 n)
         DecodedInsn *d = &code[i];
         if (unlikely(d->insn != insn || !d->fn))
             predecode(d, insn);
-        if (unlikely(m->slow & SLOW_TRACE))
+        if (unlikely(m->slow & SLOW_TRACE)) {
+            c->trace_pc = pc;
             trace_insn(c, pc, insn);
+        }
         c->insn = insn;
         c->next_pc = pc + 4;
         d->fn(c, insn);
         c->pc = c->next_pc;
         c->icount++;
         c->budget--;
+        if (unlikely(m->slow & SLOW_TRACE))
+            trace_post(c, pc, insn, false);
     }
     c->exc_jmp = saved;
     s64 left = c->budget < 0 ? 0 : c->budget;

@@ -7,6 +7,7 @@
 
 #include "exceptions/exceptions.h"
 #include "machine/machine.h"
+#include "trace/steplog.h"
 #include "trace/trace.h"
 
 static const struct { const char *name; u32 bit; } cats[] = {
@@ -74,6 +75,12 @@ void trace_insn(Cpu *c, u64 pc, u32 insn)
     trace_disas(c->m, pc, insn, dis, sizeof(dis));
     trace_prefix(c);
     fprintf(trace_out(c->m), "%016llx: %08x  %s\n", (unsigned long long)pc, insn, dis);
+}
+
+void trace_post(Cpu *c, u64 pc, u32 insn, bool exception)
+{
+    if (c->m->steplog)
+        steplog_post(c, pc, insn, exception);
 }
 
 void trace_exception(Cpu *c, unsigned from, unsigned to, u32 esr, u64 far, bool far_valid,

@@ -21,6 +21,9 @@ FILE *trace_out(const Machine *m);
 void trace_prefix(const Cpu *c);
 
 void trace_insn(Cpu *c, u64 pc, u32 insn);
+/* After an instruction retired (EXCEPTION: it took a synchronous exception):
+ * step log and register-write traces. */
+void trace_post(Cpu *c, u64 pc, u32 insn, bool exception);
 void trace_exception(Cpu *c, unsigned from, unsigned to, u32 esr, u64 far, bool far_valid,
                      u64 elr, const char *reason);
 void trace_async(Cpu *c, unsigned from, unsigned to, const char *what);

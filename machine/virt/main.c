@@ -3,13 +3,17 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "machine/virt/options.h"
 #include "machine/virt/virt.h"
 #include "trace/digest.h"
+#include "trace/steplog.h"
 
 int main(int argc, char **argv)
 {
+    if (argc == 4 && !strcmp(argv[1], "replay-diff"))
+        return replay_diff_main(argv[2], argv[3]);
     VirtOptions o;
     int r = opt_parse(argc, argv, &o);
     if (r == OPT_EXIT)
@@ -33,7 +37,16 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    if (o.step_log) {
+        char err[256];
+        if (!steplog_setup(m, o.step_log, err, sizeof(err))) {
+            fprintf(stderr, "hyperstep: %s\n", err);
+            virt_destroy(m);
+            return 1;
+        }
+    }
     int code = machine_run(m);
+    steplog_finish(m);
     code = digest_finish(m, code);
     fflush(stdout);
     virt_destroy(m);

@@ -216,6 +216,8 @@ void opt_usage(FILE *f)
           "  --digest-every N     print a state digest of every core and of memory written every N steps\n"
           "  --digest-file F      write the digests to F instead of the trace output\n"
           "  --expect-digests F   compare with stored digests; first difference -> exit 5\n"
+          "  --step-log F         one line per retired instruction with its register delta ('-' = stdout)\n"
+          "hyperstep replay-diff A B   first differing step of two step logs or digest lists\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
           "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after,\n"
@@ -255,7 +257,7 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         /* Accept --opt as -opt for QEMU options, as QEMU does. */
         if (a[0] == '-' && a[1] == '-' && strcmp(a, "--trace") && strcmp(a, "--trace-file") &&
             strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help") &&
-            strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests"))
+            strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests") && strcmp(a, "--step-log"))
             a++;
 #define NEED()                                                      \
     do {                                                            \
@@ -366,6 +368,9 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         } else if (!strcmp(a, "--digest-file")) {
             NEED();
             o->digest_file = v;
+        } else if (!strcmp(a, "--step-log")) {
+            NEED();
+            o->step_log = v;
         } else if (!strcmp(a, "--expect-digests")) {
             NEED();
             o->expect_digests = v;

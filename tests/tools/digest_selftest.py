@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""digest_selftest.py — determinism checkpoints work end to end.
+"""digest_selftest.py — determinism checkpoints and step logs work end to end.
 
 usage: digest_selftest.py HYPERSTEP -- GUEST-ARGS...
 
@@ -46,9 +46,23 @@ def main():
     r5 = run(base + ['--expect-digests', bad])
     if r5.returncode != 1 or 'header' not in r5.stderr.decode():
         fails.append('bad header: exit %d' % r5.returncode)
+    # 5. Step logs of two runs are identical for replay-diff; a changed one is not.
+    s1, s2 = os.path.join(d, 's1.txt'), os.path.join(d, 's2.txt')
+    run(base + ['--step-log', s1])
+    run(base + ['--step-log', s2])
+    rd = run([hs, 'replay-diff', s1, s2])
+    if rd.returncode != 0 or b'identical' not in rd.stdout:
+        fails.append('replay-diff of two identical runs: %r' % rd.stdout[-300:])
+    lines = open(s2).read().splitlines()
+    k = next(i for i, l in enumerate(lines) if ' x' in l and i > 10)
+    lines[k] = lines[k] + ' x30=dead'
+    open(s2, 'w').write('\n'.join(lines) + '\n')
+    rd = run([hs, 'replay-diff', s1, s2])
+    if rd.returncode != 1 or ('line %d' % (k + 1)).encode() not in rd.stdout:
+        fails.append('replay-diff did not find the changed step %d: %r' % (k + 1, rd.stdout[-300:]))
     for f in fails:
         print('FAIL: ' + f)
-    print('%d passed, %d failed' % (4 - len(fails), len(fails)))
+    print('%d passed, %d failed' % (6 - len(fails), len(fails)))
     return 1 if fails else 0
 
 

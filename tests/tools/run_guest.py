@@ -22,7 +22,7 @@ def main():
     ap.add_argument('--expect-line', action='append', default=[])
     ap.add_argument('--expect-stderr', action='append', default=[])
     ap.add_argument('--stdin')
-    ap.add_argument('--timeout', type=float, default=300)
+    ap.add_argument('--timeout', type=float, default=120)
     ap.add_argument('args', nargs=argparse.REMAINDER)
     o = ap.parse_args()
     args = o.args[1:] if o.args and o.args[0] == '--' else o.args
