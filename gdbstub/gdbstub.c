@@ -1161,6 +1161,8 @@ bool gdb_insn_hook(Cpu *c)
     } else {
         if (s->frozen & (1u << i))
             return true;
+        if (c->power != CORE_ON)
+            return false;   /* just went to sleep/off: PEND_STOP is pending */
         bool skip = (s->skip_valid & (1u << i)) && s->skip_icount[i] == c->icount;
         if (!skip) {
             for (unsigned k = 0; k < s->nbp; k++) {
@@ -1186,7 +1188,7 @@ bool gdb_insn_hook(Cpu *c)
 void gdb_watch_hook(Cpu *c, u64 va, unsigned size, bool write, unsigned flags)
 {
     GdbStub *s = c->m->gdb;
-    if (!s || !s->nwp || (flags & (MEMF_AT | MEMF_NOFAULT)))
+    if (!s || !s->nwp || (flags & (MEMF_AT | MEMF_NOFAULT)) || !c->exc_jmp)
         return;
     if (s->in_loop && !s->stepping)
         return;
