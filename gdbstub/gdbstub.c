@@ -24,6 +24,11 @@
 #include "gdbstub/internal.h"
 #include "mmu/mmu.h"
 
+#if __has_include("cpu/power.h")
+#include "cpu/power.h"
+#define HAVE_POWER_H 1
+#endif
+
 static const char hexd[] = "0123456789abcdef";
 
 static int hexval(int ch)
@@ -667,7 +672,6 @@ static const char *cannot_run(const Cpu *c, bool step)
     switch (c->power) {
     case CORE_OFF_NEVER: return "is off (never powered on)";
     case CORE_OFF: return "is off (powered down, e.g. by PSCI CPU_OFF)";
-    case CORE_ON_PENDING: return step ? "is on-pending (CPU_ON accepted, it starts when the machine runs)" : NULL;
     case CORE_SUSPENDED: return step ? "is suspended (PSCI CPU_SUSPEND)" : NULL;
     case CORE_WFI: return step ? "is waiting in WFI (only an interrupt wakes it)" : NULL;
     case CORE_WFE: return step ? "is waiting in WFE (only an event or interrupt wakes it)" : NULL;
@@ -689,6 +693,16 @@ static void do_step(GdbStub *s, Cpu *c)
         return;
     }
     Machine *m = s->m;
+    if (c->power == CORE_ON_PENDING) {
+        /* CPU_ON accepted: the core starts now, as the scheduler would start
+         * it at its next slot, and executes its first instruction. */
+#ifdef HAVE_POWER_H
+        cpu_set_power(c, CORE_ON, c->power_why);
+#else
+        c->power = CORE_ON;
+#endif
+        c->pending &= ~PEND_STOP;
+    }
     s64 budget = c->budget;
     u64 before = c->icount;
     s->ev.kind = EV_NONE;

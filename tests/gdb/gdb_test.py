@@ -124,8 +124,10 @@ def sc_threads(o, c):
         if m:
             t = int(m.group(1))
             c.ok(t in (2, 3, 4), 'breakpoint in secondary code reported thread %d' % t)
-            c.want(out, r'\[Current thread is %d \(Thread %d \(CPU#%d \[running\]' % (t, t, t - 1),
+            c.want(out, r'\[Current thread is %d \(Thread %d\)\]' % (t, t),
                    'the thread that hit the breakpoint is selected')
+            c.want(out, r'\* %d +Thread %d \(CPU#%d \[running\] EL2 Non-secure\) +sec_store' % (t, t, t - 1),
+                   'info threads marks it current, at the breakpoint')
     finally:
         hs.stop()
 
@@ -219,7 +221,7 @@ def sc_monitor(o, c):
         c.want(out, r'PSCI|psci', 'monitor psci answers')
         c.want(out, r'CPU#0: EL2h Non-secure', 'monitor el')
         c.want(out, r'CPU#0 soft TLB .* current regime: EL2', 'monitor tlb')
-        c.want(out, r'=> 0x40000068 <after_cpu_on\+4>:\s+adr\s+x1', 'x/4i $pc disassembles at the PC')
+        c.want(out, r'=> 0x40000064 <after_cpu_on>:\s+adr\s+x1', 'x/4i $pc disassembles at the PC')
         c.want(out, r'memory accesses use physical addresses', 'monitor phys on')
         c.want(out, r'0x40000000 <_start>:\s+adr\s+x1', 'physical-mode read')
         c.want(out, r'trace mask now', 'monitor trace')
