@@ -132,6 +132,22 @@ def sc_threads(o, c):
         hs.stop()
 
 
+def sc_secure(o, c):
+    # Guest-owned EL3 (-M virt,secure=on): cores are in EL3, Secure state.
+    hs = Hyperstep(o.hyperstep, o.elf, extra=['-M', 'virt,secure=on,virtualization=on'])
+    try:
+        out = gdb(hs.port, o.elf, ['info threads', 'p $CurrentEL', 'p/x $SCR_EL3'])
+        c.outputs.append(out)
+        c.want(out, r'\* 1 +Thread 1 \(CPU#0 \[running\] EL3 Secure\)', 'boot core at EL3 Secure')
+        for i in (1, 2, 3):
+            c.want(out, r'%d +Thread %d \(CPU#%d \[[a-z :-]+\] EL3 Secure\)' % (i + 1, i + 1, i),
+                   'secondary %d at EL3 Secure' % i)
+        c.want(out, r'^\$1 = 12$', 'CurrentEL = EL3 << 2')
+        c.want(out, r'^\$2 = 0x0$', 'SCR_EL3 listed (EL3 implemented), reset value')
+    finally:
+        hs.stop()
+
+
 def sc_step(o, c):
     hs = Hyperstep(o.hyperstep, o.elf, smp=5)
     try:
@@ -310,7 +326,7 @@ def sc_ctrlc(o, c):
 
 
 SCENARIOS = {
-    'threads': sc_threads, 'step': sc_step, 'regs': sc_regs, 'watch': sc_watch, 'monitor': sc_monitor,
+    'threads': sc_threads, 'secure': sc_secure, 'step': sc_step, 'regs': sc_regs, 'watch': sc_watch, 'monitor': sc_monitor,
     'reattach': sc_reattach, 'killed': sc_killed, 'ctrlc': sc_ctrlc,
 }
 
