@@ -148,6 +148,26 @@ def sc_secure(o, c):
         hs.stop()
 
 
+def sc_mmu(o, c):
+    # x/4i $pc through an MMU-on mapping: the guest runs at VA 0x8xxxxxxx,
+    # an alias of RAM at PA 0x4xxxxxxx (tests/gdb/mmu_guest.S).
+    elf = o.mmu_elf
+    hs = Hyperstep(o.hyperstep, elf, smp=1)
+    try:
+        out = gdb(hs.port, elf, ['break *((long)&alias_loop + 0x40000000)', 'continue', 'p/x $pc', 'x/2i $pc',
+                                 'p/x $SCTLR_EL2', 'monitor phys on', 'x/2i $pc', 'x/2i &alias_loop',
+                                 'monitor phys off', 'x/2x 0xc0000000'], timeout=30)
+        c.outputs.append(out)
+        c.want(out, r'Thread 1 hit Breakpoint 1, 0x0*8000', 'breakpoint on a virtual alias address')
+        c.want(out, r'=> 0x8000[0-9a-f]{4}:\s+add\s+x2, x2, #0x1', 'x/2i $pc reads through the translation')
+        c.want(out, r'^\$2 = 0x30c50839$', 'SCTLR_EL2.M set by the guest')
+        c.want(out, r'Cannot access memory at address 0x8000', 'phys mode: the VA is no physical RAM')
+        c.want(out, r'<alias_loop>:\s+add\s+x2, x2, #0x1', 'phys mode reads RAM by physical address')
+        c.want(out, r'Cannot access memory at address 0xc0000000', 'unmapped VA: translation fault -> error')
+    finally:
+        hs.stop()
+
+
 def sc_step(o, c):
     hs = Hyperstep(o.hyperstep, o.elf, smp=5)
     try:
@@ -326,7 +346,7 @@ def sc_ctrlc(o, c):
 
 
 SCENARIOS = {
-    'threads': sc_threads, 'secure': sc_secure, 'step': sc_step, 'regs': sc_regs, 'watch': sc_watch, 'monitor': sc_monitor,
+    'threads': sc_threads, 'secure': sc_secure, 'mmu': sc_mmu, 'step': sc_step, 'regs': sc_regs, 'watch': sc_watch, 'monitor': sc_monitor,
     'reattach': sc_reattach, 'killed': sc_killed, 'ctrlc': sc_ctrlc,
 }
 
@@ -335,6 +355,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--hyperstep', required=True)
     ap.add_argument('--elf', required=True)
+    ap.add_argument('--mmu-elf', help='tests/gdb/mmu_guest.S built (scenario mmu)')
     ap.add_argument('--scenario', required=True, choices=sorted(SCENARIOS))
     o = ap.parse_args()
     c = Checker()
