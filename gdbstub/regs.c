@@ -10,6 +10,7 @@
  * needing an EL the machine lacks) is simply not listed.  The g packet
  * holds the core and FP registers; gdb fetches system registers with p.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +233,29 @@ static u64 get(const u8 *in, unsigned bytes)
     return v;
 }
 
+/* Run a sysreg table handler for the debugger.  A handler that raises an
+ * exception (longjmp through c->exc_jmp) must not unwind the stop loop or
+ * change the core: the core is snapshotted and restored, and the access
+ * fails.  Cold path (one memcpy of the Cpu per debugger sysreg access). */
+static bool guarded_sysreg(Cpu *c, const SysRegDesc *r, u64 *v, bool write)
+{
+    Cpu *snap = malloc(sizeof(*snap));
+    if (!snap)
+        return false;
+    memcpy(snap, c, sizeof(*snap));
+    jmp_buf jb;
+    jmp_buf *volatile saved = c->exc_jmp;
+    volatile bool ok = false;
+    c->exc_jmp = &jb;
+    if (!setjmp(jb))
+        ok = write ? sysreg_debug_write(c, r, *v) : sysreg_debug_read(c, r, v);
+    else
+        memcpy(c, snap, sizeof(*c));   /* the handler raised: undo */
+    c->exc_jmp = saved;
+    free(snap);
+    return ok;
+}
+
 bool gdbregs_read(GdbStub *s, Cpu *c, unsigned i, u8 *out)
 {
     if (i >= s->nregs)
@@ -248,7 +272,7 @@ bool gdbregs_read(GdbStub *s, Cpu *c, unsigned i, u8 *out)
     case RK_FPCR: v = c->fpcr; break;
     case RK_CURRENTEL: v = (u64)c->el << 2; break;
     case RK_SYS:
-        if (!sysreg_debug_read(c, g->sr, &v))
+        if (!guarded_sysreg(c, g->sr, &v, false))
             return false;
         break;
     }
@@ -287,7 +311,7 @@ bool gdbregs_write(GdbStub *s, Cpu *c, unsigned i, const u8 *in)
     case RK_FPCR: c->fpcr = (u32)v; return true;
     case RK_CURRENTEL: return false;   /* read-only: write cpsr to change EL */
     case RK_SYS:
-        if (!sysreg_debug_write(c, g->sr, v))
+        if (!guarded_sysreg(c, g->sr, &v, true))
             return false;
         /* Translation controls may have changed: drop cached translations
          * and re-derive the security state/regime. */
