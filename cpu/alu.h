@@ -11,23 +11,24 @@
  * (zero-extended) and, if SETFLAGS, writes PSTATE.NZCV. */
 static inline u64 alu_adc(Cpu *c, u64 x, u64 y, unsigned cin, bool setflags, bool sf)
 {
-    u64 r;
-    u32 nzcv;
+    u64 r = x + y + cin;
+    if (!setflags)   /* hot case: no flags, no 128-bit arithmetic */
+        return sf ? r : (u32)r;
+    u32 n, z, cf, v;
     if (sf) {
-        u128 us = (u128)x + y + cin;
-        s128 ss = (s128)(s64)x + (s64)y + cin;
-        r = (u64)us;
-        nzcv = (u32)(r >> 63) << 31 | (u32)(r == 0) << 30 | (u32)((us >> 64) != 0) << 29 |
-               (u32)((s128)(s64)r != ss) << 28;
+        cf = r < x || (cin && r == x);                 /* unsigned carry out of bit 63 */
+        v = (u32)((((x ^ r) & (y ^ r)) >> 63) & 1);    /* operands same sign, result differs */
+        n = (u32)(r >> 63);
+        z = r == 0;
     } else {
         u64 us = (u64)(u32)x + (u32)y + cin;
-        s64 ss = (s64)(s32)x + (s32)y + cin;
         r = (u32)us;
-        nzcv = (u32)(r >> 31) << 31 | (u32)(r == 0) << 30 | (u32)((us >> 32) != 0) << 29 |
-               (u32)((s64)(s32)r != ss) << 28;
+        cf = (u32)(us >> 32);
+        v = (u32)((((x ^ r) & (y ^ r)) >> 31) & 1);
+        n = (u32)(r >> 31);
+        z = r == 0;
     }
-    if (setflags)
-        c->nzcv = nzcv;
+    c->nzcv = n << 31 | z << 30 | cf << 29 | v << 28;
     return r;
 }
 

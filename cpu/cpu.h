@@ -187,6 +187,9 @@ struct Cpu {
     u64 psci_context;         /* ... and the context id it gets in X0 */
     u8 psci_el;               /* ... and the EL it resumes at */
     bool psci_wake_entry;     /* suspended by a power-down CPU_SUSPEND */
+    bool pctl_off_pending;    /* power controller: PPOFFR written, off at next WFI */
+    bool pctl_wake_en;        /* power controller: PWKUPR.WEN, an interrupt powers it on */
+    u8 pctl_wk;               /* power controller: PSYSR.WK reason of the last power-on */
 };
 
 /* Interrupt input lines of a core (Arm ARM D1.3 "Asynchronous exceptions"). */

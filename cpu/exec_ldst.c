@@ -7,7 +7,8 @@
  *
  * CONSTRAINED UNPREDICTABLE choices (Arm ARM K1.2.x / the "CONSTRAINED
  * UNPREDICTABLE behavior" notes of each instruction), all matching what
- * QEMU 7.2 does for these encodings:
+ * QEMU 7.2 does for these encodings (checked with qemu-aarch64 7.2, and by
+ * tests/unit/test_exec_ldst.c):
  *  - load with writeback, Rn == Rt (Rn != SP): the load happens and then the
  *    writeback: Rn ends up holding the written-back address.
  *  - store with writeback, Rn == Rt (Rn != SP): the value stored is the
@@ -20,6 +21,11 @@
  *    then Ws receives the status.  Ws == Rn (Rn != SP): the original address
  *    is used, then Ws receives the status.
  *  - LDXR/LDAR Rs/Rt2 fields that should be 0b11111 are ignored.
+ * IMPLEMENTATION DEFINED / pseudocode-order choices for store-exclusive:
+ * an unaligned address always takes the Alignment fault (QEMU 7.2 instead
+ * fails silently when no reservation matches); with no reservation at all
+ * the store fails without translating (no MMU fault), as IsExclusiveVA()
+ * may report; the reservation granule is 64 bytes (CTR_EL0.ERG).
  */
 #include "cpu/exclusive.h"
 #include "cpu/ldst.h"

@@ -27,18 +27,21 @@ const char *core_power_name(CorePower p)
 void cpu_set_power(Cpu *c, CorePower p, const char *why)
 {
     CorePower old = c->power;
+    /* A change made by another core (CPU_ON, PPONR) happens at that core's
+     * step; one made by the scheduler between slots at this core's. */
+    Cpu *now = c->m->current ? c->m->current : c;
     c->power = p;
-    c->power_since = machine_step(c->m, c);
+    c->power_since = machine_step(c->m, now);
     c->power_why = why;
     if (p != CORE_ON)
         c->pending |= PEND_STOP;
     else
         c->pending |= PEND_ASYNC;
     if (unlikely(c->m->trace & TRACE_SCHED) && old != p) {
-        char buf[96];
-        snprintf(buf, sizeof(buf), "%s -> %s%s%s", core_power_name(old), core_power_name(p),
-                 why ? ": " : "", why ? why : "");
-        trace_sched(c, buf);
+        trace_prefix(now);
+        fprintf(trace_out(c->m), "SCHED core %u %s -> %s%s%s (PC=0x%llx)\n", c->index,
+                core_power_name(old), core_power_name(p), why ? ": " : "", why ? why : "",
+                (unsigned long long)c->pc);
     }
 }
 

@@ -14,6 +14,7 @@
 
 #include "cpu/cpu_internal.h"
 #include "cpu/power.h"
+#include "devices/pctl/pctl.h"
 #include "decoder/decode.h"
 #include "exceptions/route.h"
 #include "gdbstub/gdbstub.h"
@@ -33,6 +34,39 @@ static void predecode(DecodedInsn *d, u32 insn)
     d->insn = insn;
 }
 
+/* WFE wake-up by an interrupt: only one that is not masked, i.e. one that
+ * would be taken now (Arm ARM D1.16.2 "WFE wake-up events"; WFI instead
+ * wakes on any pending interrupt regardless of PSTATE, exc_wfi_wakeup()). */
+static bool wfe_irq_wakeup(const Cpu *c)
+{
+    static const struct { u32 line, mask; int kind; } phys[] = {
+        {CPU_LINE_SERROR, PSTATE_A, ROUTE_SERROR},
+        {CPU_LINE_FIQ, PSTATE_F, ROUTE_FIQ},
+        {CPU_LINE_IRQ, PSTATE_I, ROUTE_IRQ},
+    };
+    if (!exc_wfi_wakeup(c))
+        return false;
+    for (unsigned i = 0; i < ARRAY_SIZE(phys); i++) {
+        if (!(c->irq_lines & phys[i].line))
+            continue;
+        unsigned t = route_async_target(c, phys[i].kind);
+        if (t > c->el && t >= 2)
+            return true;
+        if (t >= c->el && !(c->daif & phys[i].mask))
+            return true;
+    }
+    if (c->el <= 1 && c->ns && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
+        u64 h = c->hcr_el2;
+        if ((h & HCR_EL2_IMO) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)) && !(c->daif & PSTATE_I))
+            return true;
+        if ((h & HCR_EL2_FMO) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)) && !(c->daif & PSTATE_F))
+            return true;
+        if ((h & HCR_EL2_AMO) && (h & HCR_EL2_VSE) && !(c->daif & PSTATE_A))
+            return true;
+    }
+    return false;
+}
+
 void cpu_wait(Cpu *c, bool wfe)
 {
     if (wfe) {
@@ -40,11 +74,14 @@ void cpu_wait(Cpu *c, bool wfe)
             c->event = false;
             return;
         }
-        /* WFE also completes at once on a pending WFI wake-up event (D1.16.2). */
-        if (exc_wfi_wakeup(c))
+        if (wfe_irq_wakeup(c))
             return;
         cpu_set_power(c, CORE_WFE, "WFE");
     } else {
+        if (unlikely(c->pctl_off_pending)) {
+            pctl_core_wfi(c);   /* power controller: PPOFFR takes effect at WFI */
+            return;
+        }
         if (exc_wfi_wakeup(c))
             return;
         cpu_set_power(c, CORE_WFI, "WFI");
@@ -77,36 +114,20 @@ static bool slow_path(Cpu *c)
     return false;
 }
 
-u64 cpu_run(Cpu *c, u64 n)
+/* The interpreter loop proper.  Its fetch-page cache lives in ordinary
+ * locals (registers): cpu_run() re-enters this function after every
+ * synchronous exception (longjmp), which re-initialises them, so they need
+ * not be volatile (volatile locals cost a load/store each per instruction).
+ * Not inlined, so that nothing in it is live across setjmp() and the
+ * compiler keeps C, HOST and CODE in registers. */
+__attribute__((noinline)) static void run_loop(Cpu *c)
 {
     Machine *m = c->m;
-    jmp_buf jb;
-    jmp_buf *volatile saved = c->exc_jmp;
-    const u8 *volatile host = NULL;
-    DecodedInsn *volatile code = NULL;
-    volatile u64 page_va = 1;   /* never equal to a page address */
-    volatile u64 page_gen = 0;
+    const u8 *host = NULL;
+    DecodedInsn *code = NULL;
+    u64 page_va = 1;   /* never equal to a page address */
+    u64 page_gen = 0;
 
-    c->budget = (s64)n;
-    c->exc_jmp = &jb;
-    switch (setjmp(jb)) {
-    case 0:
-        break;
-    case CPU_JMP_ABORT:
-        /* gdb watchpoint: the instruction was abandoned before its access;
-         * it did not retire and PC still points at it. */
-        page_va = 1;
-        break;
-    default:
-        /* A synchronous exception was taken: the faulting instruction counts
-         * as one step, so a stream of faults still advances time. */
-        c->icount++;
-        c->budget--;
-        page_va = 1;
-        if (unlikely(m->slow & SLOW_TRACE))
-            trace_post(c, c->trace_pc, c->insn, true);
-        break;
-    }
     for (;;) {
         if (unlikely(c->pending | m->slow)) {
             if (slow_path(c))
@@ -120,10 +141,10 @@ u64 cpu_run(Cpu *c, u64 n)
                 exc_take_sync(c, exc_default_target(c), syn(EC_PC_ALIGN, 0), pc, true, pc,
                               "PC not 4-byte aligned");
             const u8 *h;
-            DecodedInsn *d;
-            mmu_fetch_page(c, pc, &h, &d);
+            DecodedInsn *dp;
+            mmu_fetch_page(c, pc, &h, &dp);   /* locals: HOST/CODE stay in registers */
             host = h;
-            code = d;
+            code = dp;
             page_va = pc & TLB_PAGE_MASK;
             page_gen = c->tlb->gen;
         }
@@ -146,6 +167,32 @@ u64 cpu_run(Cpu *c, u64 n)
         if (unlikely(m->slow & SLOW_TRACE))
             trace_post(c, pc, insn, false);
     }
+}
+
+u64 cpu_run(Cpu *c, u64 n)
+{
+    jmp_buf jb;
+    jmp_buf *volatile saved = c->exc_jmp;
+
+    c->budget = (s64)n;
+    c->exc_jmp = &jb;
+    switch (setjmp(jb)) {
+    case 0:
+        break;
+    case CPU_JMP_ABORT:
+        /* gdb watchpoint: the instruction was abandoned before its access;
+         * it did not retire and PC still points at it. */
+        break;
+    default:
+        /* A synchronous exception was taken: the faulting instruction counts
+         * as one step, so a stream of faults still advances time. */
+        c->icount++;
+        c->budget--;
+        if (unlikely(c->m->slow & SLOW_TRACE))
+            trace_post(c, c->trace_pc, c->insn, true);
+        break;
+    }
+    run_loop(c);
     c->exc_jmp = saved;
     s64 left = c->budget < 0 ? 0 : c->budget;
     return n - (u64)left;
@@ -196,8 +243,8 @@ static bool try_wake(Cpu *c)
         if (c->event) {
             c->event = false;
             cpu_set_power(c, CORE_ON, "WFE wake-up: event register set");
-        } else if (exc_wfi_wakeup(c)) {
-            cpu_set_power(c, CORE_ON, "WFE wake-up: interrupt pending");
+        } else if (wfe_irq_wakeup(c)) {
+            cpu_set_power(c, CORE_ON, "WFE wake-up: unmasked interrupt pending");
         } else {
             return false;
         }
@@ -213,6 +260,12 @@ static bool try_wake(Cpu *c)
             cpu_power_on_state(c, c->psci_el, c->psci_entry, c->psci_context);
         }
         cpu_set_power(c, CORE_ON, "CPU_SUSPEND wake-up: interrupt pending");
+        break;
+    case CORE_OFF:
+    case CORE_OFF_NEVER:
+        if (!c->m->pctl || !pctl_try_wake(c))
+            return false;
+        cpu_set_power(c, CORE_ON, c->power_why);
         break;
     default:
         return false;
@@ -235,7 +288,9 @@ int machine_run(Machine *m)
             }
             if (c->power != CORE_ON && !try_wake(c))
                 continue;
+            m->current = c;
             u64 done = cpu_run(c, m->quantum);
+            m->current = NULL;
             (void)done;
             ran = true;
         }

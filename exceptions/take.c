@@ -160,6 +160,7 @@ void exc_return(Cpu *c)
     u64 elr = c->elr_el[from];
     const char *bad = illegal_return(c, spsr);
     excl_clear(c);   /* ERET clears the local exclusive monitor */
+    c->event = true; /* ... and sends a local event (pseudocode AArch64.ExceptionReturn: SendEventLocal) */
     if (bad) {
         /* PSTATE.{NZCV,DAIF} from SPSR, EL/SPSel unchanged, IL=1. */
         c->nzcv = spsr & PSTATE_NZCV;

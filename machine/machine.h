@@ -137,6 +137,9 @@ struct Machine {
 
     /* ---- smp: built-in PSCI firmware state and call history (firmware/psci) ---- */
     struct PsciState *psci;
+    /* Core machine_run() is running now (NULL between slots): the clock of
+     * power changes one core makes to another (cpu/power.c). */
+    Cpu *current;
 };
 
 /* ---- physical memory map (mmu/physmem.c) ---- */

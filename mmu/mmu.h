@@ -46,7 +46,10 @@ enum {
 #define TLB_PAGE_MASK (~(TLB_PAGE_SIZE - 1))
 #define TLB_BITS 8
 #define TLB_ENTRIES (1u << TLB_BITS)
-#define TLB_TAG_INVALID 1ull   /* never equals an aligned page address */
+/* Never equals va & (TLB_PAGE_MASK | (size - 1)) for any access (size <= 16):
+ * with 1, an odd-address access to VA page 0 hit an empty entry (found by
+ * tests/diff/diff_int.c: ldrh at VA 0x27 used a NULL host addend). */
+#define TLB_TAG_INVALID (1ull << 11)
 
 typedef struct TlbEntry {
     u64 tag_r, tag_w, tag_x;  /* page VA if permitted & RAM, else has low bits set */

@@ -4,51 +4,93 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "machine/virt/options.h"
 #include "machine/virt/virt.h"
 #include "trace/digest.h"
 #include "trace/steplog.h"
 
+/* --stats: print instructions retired (sum of per-core icount), host wall
+ * time and MIPS to stderr at exit.  Handled here, before opt_parse(), so
+ * the QEMU-compatible option parser stays untouched.  The host clock is only
+ * read for this report; it never reaches the guest. */
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void print_stats(const Machine *m, double secs)
+{
+    u64 n = 0;
+    for (unsigned i = 0; i < m->ncpu; i++)
+        n += m->cpu[i]->icount;
+    fprintf(stderr, "instructions retired: %llu, wall: %.3f s, MIPS: %.1f\n", (unsigned long long)n, secs,
+            secs > 0 ? (double)n / secs / 1e6 : 0.0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && !strcmp(argv[1], "replay-diff"))
         return replay_diff_main(argv[2], argv[3]);
     VirtOptions o;
+    bool stats = false;
+    int na = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && !strcmp(argv[i], "--stats"))
+            stats = true;
+        else
+            argv[na++] = argv[i];
+    }
+    argc = na;
+    argv[argc] = NULL;
     int r = opt_parse(argc, argv, &o);
     if (r == OPT_EXIT)
         return 0;
     if (r != OPT_OK)
         return 1;
-    Machine *m = virt_create(&o);
-    if (!m)
-        return 1;
-    if (o.dump_dtb) {   /* -M virt,dumpdtb=F: write the DTB and exit, as QEMU does */
+    for (unsigned resets = 0;; resets++) {
+        Machine *m = virt_create(&o);
+        if (!m)
+            return 1;
+        if (o.dump_dtb) {   /* -M virt,dumpdtb=F: write the DTB and exit, as QEMU does */
+            virt_destroy(m);
+            return 0;
+        }
+        m->stop_after = o.stop_after;
+        if (o.digest_every || o.expect_digests) {
+            char err[256];
+            if (!digest_setup(m, o.digest_every ? o.digest_every : 1000000, o.digest_file, o.expect_digests,
+                              err, sizeof(err))) {
+                fprintf(stderr, "hyperstep: %s\n", err);
+                virt_destroy(m);
+                return 1;
+            }
+        }
+        if (o.step_log) {
+            char err[256];
+            if (!steplog_setup(m, o.step_log, err, sizeof(err))) {
+                fprintf(stderr, "hyperstep: %s\n", err);
+                virt_destroy(m);
+                return 1;
+            }
+        }
+        double t0 = wall_seconds();
+        int code = machine_run(m);
+        if (stats)
+            print_stats(m, wall_seconds() - t0);
+        steplog_finish(m);
+        code = digest_finish(m, code);
+        fflush(stdout);
+        bool reset = m->reset_requested;
         virt_destroy(m);
-        return 0;
+        /* PSCI SYSTEM_RESET: the whole machine is re-created from the options
+         * (every core back to its boot state, images reloaded), unless
+         * -no-reboot, which makes a reset exit (status 0) as QEMU does. */
+        if (!reset || o.no_reboot)
+            return code;
+        fprintf(stderr, "hyperstep: system reset (#%u)\n", resets + 1);
     }
-    m->stop_after = o.stop_after;
-    if (o.digest_every || o.expect_digests) {
-        char err[256];
-        if (!digest_setup(m, o.digest_every ? o.digest_every : 1000000, o.digest_file, o.expect_digests,
-                          err, sizeof(err))) {
-            fprintf(stderr, "hyperstep: %s\n", err);
-            virt_destroy(m);
-            return 1;
-        }
-    }
-    if (o.step_log) {
-        char err[256];
-        if (!steplog_setup(m, o.step_log, err, sizeof(err))) {
-            fprintf(stderr, "hyperstep: %s\n", err);
-            virt_destroy(m);
-            return 1;
-        }
-    }
-    int code = machine_run(m);
-    steplog_finish(m);
-    code = digest_finish(m, code);
-    fflush(stdout);
-    virt_destroy(m);
-    return code;
 }

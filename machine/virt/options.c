@@ -212,6 +212,9 @@ void opt_usage(FILE *f)
           "  --trace LIST         insn,exc,psci,mmio,gic,timer,mmu,sched,regs,all\n"
           "  --trace-file F       write traces to F (default stderr)\n"
           "  --quantum N          round-robin slot in instructions (default 1000)\n"
+          "  --mpidr-layout qemu|fvp  MPIDR affinity: QEMU virt (Aff0 = core % 16 (GICv3) or 8)\n"
+          "                       or FVP (Aff1 = cluster, Aff0 = core in cluster)\n"
+          "  --pctl-startup all|core0  guest-EL3 mode: cores powered at reset (default all)\n"
           "  --stop-after N       stop after N steps of virtual instruction time (exit 4)\n"
           "  --digest-every N     print a state digest of every core and of memory written every N steps\n"
           "  --digest-file F      write the digests to F instead of the trace output\n"
@@ -257,6 +260,7 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         /* Accept --opt as -opt for QEMU options, as QEMU does. */
         if (a[0] == '-' && a[1] == '-' && strcmp(a, "--trace") && strcmp(a, "--trace-file") &&
             strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help") &&
+            strcmp(a, "--mpidr-layout") && strcmp(a, "--pctl-startup") &&
             strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests") && strcmp(a, "--step-log"))
             a++;
 #define NEED()                                                      \
@@ -361,6 +365,22 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             NEED();
             if (!opt_parse_u64(v, &o->stop_after) || !o->stop_after)
                 return fail("--stop-after %s: expected a positive step count%s", v, "");
+        } else if (!strcmp(a, "--mpidr-layout")) {
+            NEED();
+            if (!strcmp(v, "fvp"))
+                o->mpidr_fvp = true;
+            else if (!strcmp(v, "qemu"))
+                o->mpidr_fvp = false;
+            else
+                return fail("--mpidr-layout %s: expected qemu or fvp%s", v, "");
+        } else if (!strcmp(a, "--pctl-startup")) {
+            NEED();
+            if (!strcmp(v, "core0"))
+                o->pctl_startup_core0 = true;
+            else if (!strcmp(v, "all"))
+                o->pctl_startup_core0 = false;
+            else
+                return fail("--pctl-startup %s: expected core0 or all%s", v, "");
         } else if (!strcmp(a, "--digest-every")) {
             NEED();
             if (!opt_parse_u64(v, &o->digest_every) || !o->digest_every)

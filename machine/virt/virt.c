@@ -12,7 +12,9 @@
 
 #include "cpu/regs.h"
 #include "cpu/sysreg.h"
+#include "devices/pctl/pctl.h"
 #include "devices/pl011/pl011.h"
+#include "firmware/psci/psci.h"
 #include "gdbstub/gdbstub.h"
 #include "machine/virt/virt.h"
 #include "mmu/mmu.h"
@@ -28,12 +30,20 @@ void virt_default_options(VirtOptions *o)
     o->ns_per_insn = 1;
 }
 
-/* MPIDR affinity of core I (Arm ARM D17.2.100).  Default (QEMU virt): Aff0 =
- * core within a cluster of up to 8... we follow QEMU's arm_build_mp_affinity:
- * Aff1 = I / 8 clusters of 8.  With clusters=C, cores are split evenly. */
+/* MPIDR affinity of core I (Arm ARM D17.2.100; MT=0, U=0).
+ *  qemu (default): QEMU virt's virt_cpu_mp_affinity(): Aff0 = I % N,
+ *       Aff1 = I / N with N = 8 for GICv2 (target list width) and 16 for
+ *       GICv3; -smp clusters= does not change MPIDR (as QEMU 7.2).
+ *  fvp (--mpidr-layout fvp): FVP Base with mpidr_layout=0: Aff1 = cluster,
+ *       Aff0 = core within the cluster; clusters from -smp clusters=/cores=,
+ *       default 4 cores per cluster (cluster0.NUM_CORES=4). */
 static u64 mpidr_for(const VirtOptions *o, unsigned i)
 {
-    unsigned per = o->clusters > 1 ? o->smp / o->clusters : 8;
+    unsigned per;
+    if (o->mpidr_fvp)
+        per = o->clusters > 1 ? o->smp / o->clusters : 4;
+    else
+        per = o->gic_version == 2 ? 8 : 16;
     if (per == 0)
         per = 1;
     return (u64)(i / per) << 8 | (i % per);
@@ -58,7 +68,7 @@ Machine *virt_create(const VirtOptions *o)
             goto fail;
         }
     }
-    if (!sysreg_init(m))
+    if (!sysreg_init(m) || !psci_init(m))
         goto fail;
 
     /* Memory. */
@@ -115,8 +125,26 @@ Machine *virt_create(const VirtOptions *o)
     for (unsigned i = 0; i < m->ncpu; i++)
         tlb_flush_all(m->cpu[i]);
     m->cpu[0]->power = CORE_ON;
-    /* Without built-in PSCI (guest EL3 firmware), secondaries are started by
-     * the power controller (SMP work); with it, they wait for CPU_ON. */
+    /* With built-in PSCI the secondaries wait for CPU_ON.  Without it (guest
+     * EL3 firmware) the power controller owns them: --pctl-startup all
+     * (default, as QEMU virt starts every core of a secure-boot guest at the
+     * entry) or core0 (FVP pctl.startup=0.0.0.0: secondaries wait for PPONR
+     * and then start at RVBAR_EL3 = the entry). */
+    if (m->psci_conduit == CONDUIT_NONE) {
+        u64 entry = m->cpu[0]->pc;
+        if (!pctl_create(m, VIRT_PCTL_BASE))
+            goto fail;
+        for (unsigned i = 0; i < m->ncpu; i++) {
+            Cpu *c = m->cpu[i];
+            c->rvbar_el3 = entry;
+            if (c->pc == 0)   /* no -device loader,cpu-num=i: the common entry */
+                c->pc = entry;
+            if (i > 0 && !o->pctl_startup_core0) {
+                c->power = CORE_ON;
+                c->power_why = "power controller startup policy: all";
+            }
+        }
+    }
     if (o->gdb && !gdb_init(m, o->gdb, o->gdb_wait))
         goto fail;
     return m;
@@ -142,5 +170,7 @@ void virt_destroy(Machine *m)
     if (m->trace_file)
         fclose(m->trace_file);
     free(m->sysreg_index);
+    psci_free(m);
+    pctl_free(m);
     free(m);
 }

@@ -60,6 +60,9 @@ typedef struct VirtOptions {
     const char *step_log;       /* --step-log F */
     const char *gdb;            /* NULL, or "tcp::PORT" / "unix:PATH" */
     bool gdb_wait;              /* -S */
+
+    /* ---- smp ---- */
+    bool pctl_startup_core0;    /* --pctl-startup core0: guest-EL3 mode powers on core 0 only */
 } VirtOptions;
 
 void virt_default_options(VirtOptions *o);

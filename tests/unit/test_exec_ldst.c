@@ -291,6 +291,15 @@ TEST(exec_ldst_aborts)
     run(c, CODE, stlrh, 1);
     ASSERT_EQ(c->esr_el[1], 0x96000061u);
     ASSERT_EQ(c->far_el[1], DATA + 1);
+    /* STXR: the alignment check comes first, even with no reservation
+     * (AArch64.ExclusiveMonitorsPass); Ws is not written */
+    static const u32 stxr[] = {0xc8027c23};   /* stxr w2, x3, [x1] */
+    c->x[1] = DATA + 4;
+    c->x[2] = 0x55;
+    run(c, CODE, stxr, 1);
+    ASSERT_EQ(c->esr_el[1], 0x96000061u);
+    ASSERT_EQ(c->far_el[1], DATA + 4);
+    ASSERT_EQ(c->x[2], 0x55);
     /* plain unaligned load, MMU off: Device memory */
     static const u32 ldurh[] = {0x785ff020};  /* ldurh w0, [x1, #-1] */
     c->x[1] = DATA + 2;
