@@ -77,6 +77,10 @@ def gdb(port, elf, cmds, timeout=60):
     return p.stdout.decode(errors='replace')
 
 
+class Skip(Exception):
+    """A dependency of the scenario is missing from this build (exit 77)."""
+
+
 class Checker:
     def __init__(self):
         self.problems = []
@@ -152,18 +156,26 @@ def sc_mmu(o, c):
     # x/4i $pc through an MMU-on mapping: the guest runs at VA 0x8xxxxxxx,
     # an alias of RAM at PA 0x4xxxxxxx (tests/gdb/mmu_guest.S).
     elf = o.mmu_elf
+    probe = subprocess.run([o.hyperstep, '-M', 'virt,virtualization=on', '-kernel', elf, '--stop-after', '100000'],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30)
+    if b'stage-1 translation table walk' in probe.stderr:
+        raise Skip('this build has no stage-1 table walker yet (mmu work not merged): cannot map an alias')
     hs = Hyperstep(o.hyperstep, elf, smp=1)
     try:
-        out = gdb(hs.port, elf, ['break *((long)&alias_loop + 0x40000000)', 'continue', 'p/x $pc', 'x/2i $pc',
+        out = gdb(hs.port, elf, ['set code-cache off', 'set stack-cache off',
+                                 'break *((long)&alias_loop + 0x40000000)', 'continue', 'p/x $pc', 'x/2i $pc',
                                  'p/x $SCTLR_EL2', 'monitor phys on', 'x/2i $pc', 'x/2i &alias_loop',
-                                 'monitor phys off', 'x/2x 0xc0000000'], timeout=30)
+                                 'monitor phys off', 'x/2x 0xc0000000', 'maint packet Qqemu.PhyMemMode:1',
+                                 'x/2x $pc', 'maint packet qqemu.PhyMemMode'], timeout=30)
         c.outputs.append(out)
-        c.want(out, r'Thread 1 hit Breakpoint 1, 0x0*8000', 'breakpoint on a virtual alias address')
+        c.want(out, r'(Thread 1 hit )?Breakpoint 1, 0x0*8000', 'breakpoint on a virtual alias address')
         c.want(out, r'=> 0x8000[0-9a-f]{4}:\s+add\s+x2, x2, #0x1', 'x/2i $pc reads through the translation')
         c.want(out, r'^\$2 = 0x30c50839$', 'SCTLR_EL2.M set by the guest')
         c.want(out, r'Cannot access memory at address 0x8000', 'phys mode: the VA is no physical RAM')
         c.want(out, r'<alias_loop>:\s+add\s+x2, x2, #0x1', 'phys mode reads RAM by physical address')
         c.want(out, r'Cannot access memory at address 0xc0000000', 'unmapped VA: translation fault -> error')
+        c.want(out, r'received: "OK"[\s\S]*Cannot access memory at address 0x8000[\s\S]*received: "1"',
+               "QEMU's Qqemu.PhyMemMode packet switches to physical addresses")
     finally:
         hs.stop()
 
@@ -361,6 +373,9 @@ def main():
     c = Checker()
     try:
         SCENARIOS[o.scenario](o, c)
+    except Skip as e:
+        print('SKIP: %s' % e)
+        return 77
     except Exception as e:   # noqa: BLE001 - report any harness failure as a test failure
         c.problems.append('exception: %r' % e)
     if c.problems:
