@@ -266,7 +266,8 @@ def sc_monitor(o, c):
         c.want(out, r'^0 +1 +running +EL2 +Non-secure +0x0000000040000064 +HVC64 #0x42; EL2->EL2 at step \d+, '
                     r'ESR=0x5a000042 ELR=0x40000010', 'monitor cores: core 0 state, PC, last exception decoded')
         c.want(out, r'^1 +2 +(on-pending|running)', 'monitor cores: core 1 after CPU_ON')
-        c.want(out, r'PSCI|psci', 'monitor psci answers')
+        c.want(out, r'CPU_ON\(target=0x1, entry=0x40000078, context=0x[0-9a-f]+\) = SUCCESS', 'monitor psci history')
+        c.want(out, r'CPU_ON\(target=0x3, entry=0x40000078', 'monitor psci: all three calls')
         c.want(out, r'CPU#0: EL2h Non-secure', 'monitor el')
         c.want(out, r'CPU#0 soft TLB .* current regime: EL2', 'monitor tlb')
         c.want(out, r'=> 0x40000064 <after_cpu_on>:\s+adr\s+x1', 'x/4i $pc disassembles at the PC')
