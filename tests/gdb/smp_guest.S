@@ -5,7 +5,8 @@
  *
  * Core 0: takes one HVC (recorded as its last exception), powers on cores
  * 1-3 with PSCI CPU_ON (context id = address of the core's counter), then
- * counts in slots[0] forever.  Secondaries count in their slot forever.
+ * counts in slots[0] forever.  Cores 1 and 2 count in their slot forever;
+ * core 3 powers itself off at once with PSCI CPU_OFF.
  */
     .section .text.boot, "ax"
     .global _start
@@ -35,7 +36,7 @@ before_cpu_on:
     movz    x0, #0x0003
     movk    x0, #0xc400, lsl #16
     movz    x1, #3
-    adr     x2, secondary
+    adr     x2, secondary_off
     adr     x3, slots
     add     x3, x3, #24
     smc     #0
@@ -59,6 +60,13 @@ sec_loop:
 sec_store:
     str     x2, [x0]
     b       sec_loop
+
+    .global secondary_off
+secondary_off:                          /* core 3: powers itself down at once */
+    movz    x0, #0x0002
+    movk    x0, #0x8400, lsl #16        /* PSCI CPU_OFF */
+    smc     #0
+    b       .                           /* not reached: CPU_OFF does not return */
 
     .balign 2048
 vectors:
