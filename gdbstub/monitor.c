@@ -304,7 +304,7 @@ void gdbmon_run(GdbStub *s, const char *cmd, char *buf, size_t n)
             m->trace |= mask;
         else
             m->trace &= ~mask;
-        if ((m->trace & TRACE_INSN) || m->steplog)   /* --step-log also needs the per-insn path */
+        if ((m->trace & TRACE_INSN) || m->steplog || m->tarmac)   /* step log/Tarmac need it too */
             m->slow |= SLOW_TRACE;
         else
             m->slow &= ~SLOW_TRACE;

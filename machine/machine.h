@@ -84,6 +84,7 @@ struct Machine {
     u64 next_digest;
     void *digest;             /* DigestState */
     void *steplog;            /* StepLog (trace/steplog.c), NULL when off */
+    void *tarmac;             /* Tarmac (trace/tarmac.c), NULL when off */
 
     /* Exit. */
     u64 stop_after;           /* stop (exit code 4) once steps reach this; 0 = never */

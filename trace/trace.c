@@ -8,6 +8,7 @@
 #include "exceptions/exceptions.h"
 #include "machine/machine.h"
 #include "trace/steplog.h"
+#include "trace/tarmac.h"
 #include "trace/trace.h"
 
 static const struct { const char *name; u32 bit; } cats[] = {
@@ -81,6 +82,8 @@ void trace_post(Cpu *c, u64 pc, u32 insn, bool exception)
 {
     if (c->m->steplog)
         steplog_post(c, pc, insn, exception);
+    if (c->m->tarmac)
+        tarmac_post(c, pc, insn, exception);
 }
 
 void trace_exception(Cpu *c, unsigned from, unsigned to, u32 esr, u64 far, bool far_valid,

@@ -10,6 +10,7 @@
 #include "machine/virt/virt.h"
 #include "trace/digest.h"
 #include "trace/steplog.h"
+#include "trace/tarmac.h"
 
 /* --stats: print instructions retired (sum of per-core icount), host wall
  * time and MIPS to stderr at exit.  Handled here, before opt_parse(), so
@@ -77,11 +78,20 @@ int main(int argc, char **argv)
                 return 1;
             }
         }
+        if (o.tarmac) {
+            char err[256];
+            if (!tarmac_setup(m, o.tarmac, err, sizeof(err))) {
+                fprintf(stderr, "hyperstep: %s\n", err);
+                virt_destroy(m);
+                return 1;
+            }
+        }
         double t0 = wall_seconds();
         int code = machine_run(m);
         if (stats)
             print_stats(m, wall_seconds() - t0);
         steplog_finish(m);
+        tarmac_finish(m);
         code = digest_finish(m, code);
         fflush(stdout);
         bool reset = m->reset_requested;

@@ -220,6 +220,7 @@ void opt_usage(FILE *f)
           "  --digest-file F      write the digests to F instead of the trace output\n"
           "  --expect-digests F   compare with stored digests; first difference -> exit 5\n"
           "  --step-log F         one line per retired instruction with its register delta ('-' = stdout)\n"
+          "  --tarmac F           Tarmac trace (instructions, register writes, memory accesses)\n"
           "hyperstep replay-diff A B   first differing step of two step logs or digest lists\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
@@ -261,7 +262,8 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         if (a[0] == '-' && a[1] == '-' && strcmp(a, "--trace") && strcmp(a, "--trace-file") &&
             strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help") &&
             strcmp(a, "--mpidr-layout") && strcmp(a, "--pctl-startup") &&
-            strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests") && strcmp(a, "--step-log"))
+            strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests") && strcmp(a, "--step-log") &&
+            strcmp(a, "--tarmac"))
             a++;
 #define NEED()                                                      \
     do {                                                            \
@@ -388,6 +390,9 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         } else if (!strcmp(a, "--digest-file")) {
             NEED();
             o->digest_file = v;
+        } else if (!strcmp(a, "--tarmac")) {
+            NEED();
+            o->tarmac = v;
         } else if (!strcmp(a, "--step-log")) {
             NEED();
             o->step_log = v;

@@ -58,6 +58,7 @@ typedef struct VirtOptions {
     u64 digest_every;           /* 0: no determinism checkpoints */
     const char *digest_file, *expect_digests;
     const char *step_log;       /* --step-log F */
+    const char *tarmac;         /* --tarmac F */
     const char *gdb;            /* NULL, or "tcp::PORT" / "unix:PATH" */
     bool gdb_wait;              /* -S */
 
