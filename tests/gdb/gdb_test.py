@@ -32,11 +32,12 @@ def free_port():
 class Hyperstep:
     """hyperstep in the background with -gdb tcp::PORT."""
 
-    def __init__(self, binary, elf, extra=(), smp=4, wait=True):
+    def __init__(self, binary, elf, extra=(), smp=4, wait=True, unix=None):
         self.port = free_port()
         self.err = tempfile.NamedTemporaryFile(prefix='hs-gdb-', suffix='.err', delete=False)
+        dev = ('unix:' + unix) if unix else ('tcp::%d' % self.port)
         args = [binary, '-M', 'virt,virtualization=on', '-smp', str(smp), '-kernel', elf,
-                '-gdb', 'tcp::%d' % self.port] + (['-S'] if wait else []) + list(extra)
+                '-gdb', dev] + (['-S'] if wait else []) + list(extra)
         self.p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.err)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -60,9 +61,10 @@ class Hyperstep:
 
 
 def gdb_args(port, elf, cmds):
+    where = port if isinstance(port, str) else '127.0.0.1:%d' % port   # a str is a Unix socket path
     a = [GDB, '-batch', '-nx', '-ex', 'set architecture aarch64', '-ex', 'set pagination off',
          '-ex', 'set confirm off', '-ex', 'set remotetimeout 10', '-ex', 'file ' + elf,
-         '-ex', 'target remote 127.0.0.1:%d' % port]
+         '-ex', 'target remote ' + where]
     for c in cmds:
         a += ['-ex', c]
     return a
@@ -182,6 +184,51 @@ def sc_mmu(o, c):
                "QEMU's Qqemu.PhyMemMode packet switches to physical addresses")
     finally:
         hs.stop()
+
+
+def sc_unix(o, c):
+    path = os.path.join(tempfile.mkdtemp(prefix='hs-gdb-'), 'gdb.sock')
+    hs = Hyperstep(o.hyperstep, o.elf, unix=path)
+    try:
+        out = gdb(path, o.elf, ['info threads', 'stepi', 'p/x $pc', 'kill'])
+        c.outputs.append(out)
+        c.want(out, r'\* 1 +Thread 1 \(CPU#0 \[running\] EL2 Non-secure\)', '-gdb unix:PATH serves gdb')
+        c.want(out, r'^\$1 = 0x40000004$', 'stepi over the Unix socket')
+        try:
+            hs.p.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+        c.ok(not hs.alive(), 'kill ends hyperstep')
+        c.ok(not os.path.exists(path), 'the socket file is removed at exit')
+    finally:
+        hs.stop()
+        try:
+            os.rmdir(os.path.dirname(path))
+        except OSError:
+            pass
+
+
+def sc_options(o, c):
+    # Bad -gdb/-S options: one clear error, exit status 1, no hang.
+    busy = socket.socket()
+    busy.bind(('127.0.0.1', 0))
+    busy.listen(1)
+    cases = [
+        (['-gdb', 'bogus'], 'expected tcp::PORT, tcp:HOST:PORT or unix:PATH'),
+        (['-gdb', 'tcp::99999'], 'bad port'),
+        (['-gdb', 'tcp::1234,frob'], "unsupported option 'frob'"),
+        (['-gdb', 'tcp::%d' % busy.getsockname()[1]], 'cannot listen'),
+        (['-S'], '-S (start stopped) needs a debugger connection'),
+        (['-gdb'], 'needs an argument'),
+    ]
+    for args, msg in cases:
+        p = subprocess.run([o.hyperstep, '-M', 'virt,virtualization=on', '-kernel', o.elf] + args,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=20)
+        out = p.stdout.decode(errors='replace')
+        c.outputs.append(' '.join(args) + ' -> %d: ' % p.returncode + out)
+        c.ok(p.returncode == 1, '%s: exit status %d, expected 1' % (' '.join(args), p.returncode))
+        c.ok(msg in out, '%s: message %r' % (' '.join(args), msg))
+    busy.close()
 
 
 def sc_step(o, c):
@@ -363,7 +410,7 @@ def sc_ctrlc(o, c):
 
 
 SCENARIOS = {
-    'threads': sc_threads, 'secure': sc_secure, 'mmu': sc_mmu, 'step': sc_step, 'regs': sc_regs, 'watch': sc_watch, 'monitor': sc_monitor,
+    'threads': sc_threads, 'secure': sc_secure, 'mmu': sc_mmu, 'unix': sc_unix, 'options': sc_options, 'step': sc_step, 'regs': sc_regs, 'watch': sc_watch, 'monitor': sc_monitor,
     'reattach': sc_reattach, 'killed': sc_killed, 'ctrlc': sc_ctrlc,
 }
 
