@@ -238,7 +238,10 @@ def sc_step(o, c):
                 'thread 3', 'stepi', 'thread apply all p/x $pc',
                 'set scheduler-locking on', 'stepi', 'thread apply all p/x $pc',
                 'set scheduler-locking off',
-                'thread 5', 'stepi', 'set scheduler-locking on', 'continue', 'echo DONE\\n']
+                'thread 5', 'stepi', 'set scheduler-locking on', 'continue',
+                'thread 2', 'break sec_store', 'echo SLOTS0\\n', 'p *(long *)&slots', 'p ((long *)&slots)[1]',
+                'continue', 'continue', 'continue', 'echo SLOTS1\\n', 'p *(long *)&slots', 'p ((long *)&slots)[1]',
+                'echo DONE\\n']
         out = gdb(hs.port, o.elf, cmds, timeout=60)
         c.outputs.append(out)
         parts = out.split('Thread 5 (Thread 5')
@@ -258,6 +261,16 @@ def sc_step(o, c):
         c.want(out, r'CPU#4 \(thread 5\) is off \(never powered on\) and no other resumed core can run',
                'continuing only a powered-off core answers at once')
         c.want(out, r'^DONE', 'session ends (no hang)')
+        m0 = re.search(r'^SLOTS0\n\$\d+ = (\d+)\n\$\d+ = (\d+)', out, re.M)
+        m1 = re.search(r'^SLOTS1\n\$\d+ = (\d+)\n\$\d+ = (\d+)', out, re.M)
+        c.ok(m0 and m1, 'counters printed')
+        if m0 and m1:
+            c.ok(m0.group(1) == m1.group(1), 'scheduler-locking on: continuing thread 2 leaves core 0 stopped '
+                 '(slots[0] %s -> %s)' % (m0.group(1), m1.group(1)))
+            # Three stops at sec_store (before its store): the first comes
+            # from sec_loop without a store, then two stores.
+            c.ok(int(m1.group(2)) == int(m0.group(2)) + 2, 'thread 2 stored twice (slots[1] %s -> %s)' %
+                 (m0.group(2), m1.group(2)))
         del parts
     finally:
         hs.stop()
