@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu/power.h"
 #include "cpu/regs.h"
 #include "exceptions/exceptions.h"
 #include "firmware/psci/psci.h"
@@ -13,31 +14,11 @@
 #include "mmu/mmu.h"
 #include "trace/trace.h"
 
-#if __has_include("cpu/power.h")
-#include "cpu/power.h"
-#define HAVE_POWER_H 1
-#endif
 
 /* State text with its cause, e.g. "off: never powered on". */
 static const char *state_text(const Cpu *c, char *buf, size_t n)
 {
-#ifdef HAVE_POWER_H
     return core_state_reason(c, buf, n);
-#else
-    const char *t;
-    switch (c->power) {
-    case CORE_OFF_NEVER: t = "off: never powered on"; break;
-    case CORE_OFF: t = "off: CPU_OFF"; break;
-    case CORE_ON_PENDING: t = "on-pending"; break;
-    case CORE_ON: t = "running"; break;
-    case CORE_WFI: t = "WFI"; break;
-    case CORE_WFE: t = "WFE"; break;
-    case CORE_SUSPENDED: t = "suspended"; break;
-    default: t = "unknown"; break;
-    }
-    snprintf(buf, n, "%s", t);
-    return buf;
-#endif
 }
 
 static const char *sec_text(const Cpu *c)
@@ -185,7 +166,6 @@ static void cmd_cores(GdbStub *s, Out *o)
 
 static void cmd_psci(GdbStub *s, Out *o)
 {
-#ifdef PSCI_HISTORY
     PsciRecord rec[PSCI_HISTORY];
     unsigned n = psci_history(s->m, rec, PSCI_HISTORY);
     if (!n) {
@@ -198,11 +178,6 @@ static void cmd_psci(GdbStub *s, Out *o)
         char line[256];
         out(o, "  %s\n", psci_format(&rec[i], line, sizeof(line)));
     }
-#else
-    (void)s;
-    out(o, "PSCI call history is not available in this build (needs the smp firmware work); "
-           "use --trace psci\n");
-#endif
 }
 
 static void cmd_el(GdbStub *s, Out *o)

@@ -9,13 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu/power.h"
 #include "gdbstub/internal.h"
 #include "mmu/mmu.h"
 
-#if __has_include("cpu/power.h")
-#include "cpu/power.h"
-#define HAVE_POWER_H 1
-#endif
 
 /* ---- stop replies ---- */
 
@@ -78,11 +75,7 @@ void gdb_step(GdbStub *s, Cpu *c)
     if (c->power == CORE_ON_PENDING) {
         /* CPU_ON accepted: the core starts now, as the scheduler would start
          * it at its next slot, and executes its first instruction. */
-#ifdef HAVE_POWER_H
         cpu_set_power(c, CORE_ON, c->power_why);
-#else
-        c->power = CORE_ON;
-#endif
         c->pending &= ~PEND_STOP;
     }
     s64 budget = c->budget;
