@@ -78,10 +78,11 @@ typedef struct GdbStub {
     StopEvent last;           /* last stop reported ('?') */
     unsigned cur;             /* Hg thread (core index) */
     int cont;                 /* Hc thread (core index) or -1 for all */
-    /* Don't re-report the breakpoint/watchpoint that stopped core i at
-     * icount skip_icount[i] when it resumes from that very instruction. */
-    u64 skip_icount[HS_MAX_CPUS];
-    u32 skip_valid;
+    /* Don't re-report the breakpoint (b) / watchpoint (w) that stopped core
+     * i at icount *skip_icount[i] when it resumes from that very instruction
+     * (a debugger that did not remove it must still make progress). */
+    u64 bskip_icount[HS_MAX_CPUS], wskip_icount[HS_MAX_CPUS];
+    u32 bskip_valid, wskip_valid;
 
     struct { u64 addr; bool hw; } bp[GDB_MAX_BP];
     unsigned nbp;

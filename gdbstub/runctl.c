@@ -91,8 +91,8 @@ void gdb_step(GdbStub *s, Cpu *c)
     StopEvent e = {EV_TRAP, c->index, 0};
     if (s->ev.kind != EV_NONE && s->ev.core == c->index) {
         e = s->ev;
-        s->skip_icount[c->index] = c->icount;
-        s->skip_valid |= 1u << c->index;
+        s->wskip_icount[c->index] = c->icount;
+        s->wskip_valid |= 1u << c->index;
     }
     s->ev.kind = EV_NONE;
     gdb_send_stop(s, &e);
@@ -313,7 +313,7 @@ bool gdb_insn_hook(Cpu *c)
             return true;
         if (c->power != CORE_ON)
             return false;   /* just went to sleep/off: PEND_STOP is pending */
-        bool skip = (s->skip_valid & (1u << i)) && s->skip_icount[i] == c->icount;
+        bool skip = (s->bskip_valid & (1u << i)) && s->bskip_icount[i] == c->icount;
         if (!skip) {
             for (unsigned k = 0; k < s->nbp; k++) {
                 if (s->bp[k].addr == c->pc) {
@@ -325,9 +325,12 @@ bool gdb_insn_hook(Cpu *c)
         if (e.kind == EV_NONE)
             return false;
     }
-    if (e.kind != EV_TRAP) {
-        s->skip_icount[i] = c->icount;
-        s->skip_valid |= 1u << i;
+    if (e.kind == EV_SWBREAK || e.kind == EV_HWBREAK) {
+        s->bskip_icount[i] = c->icount;
+        s->bskip_valid |= 1u << i;
+    } else if (e.kind >= EV_WATCH) {
+        s->wskip_icount[i] = c->icount;
+        s->wskip_valid |= 1u << i;
     }
     stop_loop(s, &e, true);
     if (s->exiting)
@@ -343,7 +346,7 @@ void gdb_watch_hook(Cpu *c, u64 va, unsigned size, bool write, unsigned flags)
     if (s->in_loop && !s->stepping)
         return;
     unsigned i = c->index;
-    if ((s->skip_valid & (1u << i)) && s->skip_icount[i] == c->icount)
+    if ((s->wskip_valid & (1u << i)) && s->wskip_icount[i] == c->icount)
         return;
     for (unsigned k = 0; k < s->nwp; k++) {
         StopKind kind = s->wp[k].kind;

@@ -208,6 +208,22 @@ def main():
         r = c.cmd('vCont;c', timeout=20)
         if b'awatch:%x;' % (slots + 2) not in r:
             problems.append('access watchpoint stop reply: %r' % r)
+        assert c.cmd('z4,%x,1' % (slots + 2)) == b'OK'
+        # A breakpoint on a watched store: continuing from the breakpoint
+        # (not removed, as a plain RSP client may do) runs the store, which
+        # must then report the watchpoint, not be skipped with the breakpoint.
+        store0 = [int(l.split()[0], 16) for l in nm.splitlines() if l.endswith(' store0')][0]
+        assert c.cmd('Z0,%x,4' % store0) == b'OK'
+        r = c.cmd('vCont;c', timeout=20)
+        if b'swbreak' not in r:
+            problems.append('breakpoint at store0: %r' % r)
+        assert c.cmd('Z2,%x,8' % slots) == b'OK'
+        r = c.cmd('vCont;c', timeout=20)
+        if (b'watch:%x;' % slots) not in r:
+            problems.append('continuing from a breakpoint on a watched store: expected the watchpoint, got %r' % r)
+        r = c.cmd('vCont;c', timeout=20)
+        if b'swbreak' not in r:
+            problems.append('continuing from the watchpoint: expected the breakpoint next iteration, got %r' % r)
         c.send(frame('k'))
         try:
             hs.wait(10)
