@@ -68,7 +68,14 @@ void cpu_reset(Cpu *c, unsigned index, u64 mpidr)
     void *gic = c->gic_cpu, *timer = c->timer, *mmu = c->mmu_priv;
     CorePower power = c->power;
     u8 have_el2 = c->have_el2, have_el3 = c->have_el3;
+    /* Board wiring survives reset (excel2: PMU interrupt output). */
+    void (*pmu_irq_set)(void *, unsigned, bool) = c->pmu_irq_set;
+    void *pmu_irq_opaque = c->pmu_irq_opaque;
+    unsigned pmu_irq_num = c->pmu_irq_num;
     memset(c, 0, sizeof(*c));
+    c->pmu_irq_set = pmu_irq_set;
+    c->pmu_irq_opaque = pmu_irq_opaque;
+    c->pmu_irq_num = pmu_irq_num;
     c->m = m;
     c->tlb = tlb;
     c->gic_cpu = gic;

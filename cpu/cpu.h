@@ -190,6 +190,27 @@ struct Cpu {
     bool pctl_off_pending;    /* power controller: PPOFFR written, off at next WFI */
     bool pctl_wake_en;        /* power controller: PWKUPR.WEN, an interrupt powers it on */
     u8 pctl_wk;               /* power controller: PSYSR.WK reason of the last power-on */
+    /* ---- exceptions/ (excel2): debug, PMU, Cortex-A53 IMPLEMENTATION DEFINED ---- */
+    u64 mdccint_el1;
+    u64 dbgclaim;         /* DBGCLAIMSET/CLR_EL1 claim tags [7:0] */
+    u64 dbgprcr_el1;      /* CORENPDRQ */
+    u64 pmevcntr[6];      /* PMEVCNTR<n>_EL0 (32-bit counters) */
+    u64 pmevtyper[6];     /* PMEVTYPER<n>_EL0 */
+    u64 pmu_last_icount;  /* icount at the last pmu_sync() */
+    u64 pmu_ccdiv;        /* PMCR_EL0.D: instructions not yet counted (<64) */
+    u64 cpuactlr_el1, cpuectlr_el1, cpumerrsr_el1;
+    u64 l2ectlr_el1, l2actlr_el1, l2merrsr_el1;
+    u64 osdtrrx_el1, osdtrtx_el1, oseccr_el1;
+    /* PMU overflow interrupt output (an IrqLine's fields, see
+     * exceptions/pmu.h pmu_connect_irq); unset = not wired. */
+    void (*pmu_irq_set)(void *opaque, unsigned line, bool level);
+    void *pmu_irq_opaque;
+    unsigned pmu_irq_num;
+    bool pmu_irq_level;
+    /* Software step (exceptions/debug.h): armed at icount step_icount. */
+    bool step_armed;
+    u64 step_icount;
+    bool watch_armed;     /* a hardware watchpoint is enabled (MMU slow path checks) */
 };
 
 /* Interrupt input lines of a core (Arm ARM D1.3 "Asynchronous exceptions"). */
@@ -206,6 +227,7 @@ enum {
     PEND_ASYNC = 1u << 0,   /* interrupt lines or masks changed: re-check */
     PEND_IL = 1u << 1,      /* PSTATE.IL set: next instruction takes Illegal State */
     PEND_STOP = 1u << 2,    /* leave the quantum now (WFI, power change, exit) */
+    PEND_DEBUG = 1u << 8,   /* excel2: hardware breakpoints armed: check each PC (exceptions/debug.h) */
 };
 
 /* ---- register access helpers used by instruction handlers ---- */

@@ -16,7 +16,9 @@
 
 void exec_SVC(Cpu *c, const A_SVC *a)
 {
-    exc_take_sync(c, exc_default_target(c), syn(EC_SVC64, a->imm16), 0, false, c->pc + 4, NULL);
+    unsigned t = route_default_target(c);
+    exc_take_sync(c, t, syn(EC_SVC64, a->imm16), 0, false, c->pc + 4,
+                  c->el == 0 && t == 2 ? "SVC at EL0 routed to EL2: HCR_EL2.TGE=1" : NULL);
 }
 
 void exec_HVC(Cpu *c, const A_HVC *a)
@@ -29,6 +31,9 @@ void exec_HVC(Cpu *c, const A_HVC *a)
     }
     if (!cpu_have_el2(c))
         exc_undefined(c, "HVC UNDEFINED: EL2 not implemented");
+    /* HCR_EL2.HCD disables HVC only when EL3 is not implemented. */
+    if (!cpu_have_el3(c) && (c->hcr_el2 & HCR_EL2_HCD))
+        exc_undefined(c, "HVC UNDEFINED: HCR_EL2.HCD=1");
     if (c->el == 1 && !c->ns)
         exc_undefined(c, "HVC UNDEFINED at Secure EL1 (no Secure EL2 in ARMv8.0)");
     if (cpu_have_el3(c) && !(c->scr_el3 & SCR_EL3_HCE))
@@ -61,11 +66,12 @@ void exec_SMC(Cpu *c, const A_SMC *a)
 
 void exec_BRK(Cpu *c, const A_BRK *a)
 {
-    unsigned t = exc_default_target(c);
+    unsigned t = route_debug_target(c);
     const char *why = NULL;
-    if (c->el <= 1 && route_el2_enabled(c) && (c->mdcr_el2 & MDCR_EL2_TDE)) {
-        t = 2;
-        why = "BRK routed to EL2: MDCR_EL2.TDE=1";
+    if (t == 2 && c->el <= 1) {
+        snprintf(c->reason_buf, sizeof(c->reason_buf), "BRK at EL%u routed to EL2: %s", c->el,
+                 (c->mdcr_el2 & MDCR_EL2_TDE) ? "MDCR_EL2.TDE=1" : "HCR_EL2.TGE=1");
+        why = c->reason_buf;
     }
     exc_take_sync(c, t, syn(EC_BRK64, a->imm16), 0, false, c->pc, why);
 }
@@ -140,11 +146,19 @@ static void check_wfx_trap(Cpu *c, bool wfe)
 void exec_HINT(Cpu *c, const A_HINT *a)
 {
     switch (a->crm << 3 | a->op2) {
-    case 2:   /* WFE */
+    case 2:   /* WFE: with the event register set it completes at once and
+               * is not trapped (pseudocode WFE: EventRegistered() first). */
+        if (c->event) {
+            c->event = false;
+            return;
+        }
         check_wfx_trap(c, true);
         cpu_wait(c, true);
         return;
-    case 3:   /* WFI */
+    case 3:   /* WFI: a pending wake-up completes it at once, untrapped
+               * (pseudocode WFI: InterruptPending() first). */
+        if (exc_wfi_wakeup(c))
+            return;
         check_wfx_trap(c, false);
         cpu_wait(c, false);
         return;

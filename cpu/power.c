@@ -6,6 +6,7 @@
 
 #include "cpu/power.h"
 #include "cpu/regs.h"
+#include "devices/gic/gic.h"
 #include "machine/machine.h"
 #include "mmu/mmu.h"
 #include "trace/trace.h"
@@ -72,7 +73,12 @@ void cpu_power_on_state(Cpu *c, unsigned el, u64 entry, u64 context_id)
     u64 since = c->power_since;
     const char *why = c->power_why;
     u64 mpidr = c->mpidr_el1 & 0xff00ffffffull;
+    u32 lines = c->irq_lines;   /* interrupt inputs are wires, not core state */
+    u64 icount = c->icount;     /* instructions retired: time carries on */
     cpu_reset(c, c->index, mpidr);
+    c->irq_lines = lines;
+    c->icount = icount;
+    c->pmu_last_icount = icount;
     c->power_since = since;
     c->power_why = why;
     c->power = p;
@@ -89,4 +95,6 @@ void cpu_power_on_state(Cpu *c, unsigned el, u64 entry, u64 context_id)
     if (c->tlb)
         tlb_flush_all(c);
     cpu_update_derived(c);
+    if (c->m->gic)
+        gic_update_cpu(c->m->gic, c->index);
 }

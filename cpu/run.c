@@ -16,6 +16,7 @@
 #include "cpu/power.h"
 #include "devices/pctl/pctl.h"
 #include "decoder/decode.h"
+#include "exceptions/debug.h"
 #include "exceptions/route.h"
 #include "gdbstub/gdbstub.h"
 #include "trace/digest.h"
@@ -109,6 +110,8 @@ static bool slow_path(Cpu *c)
         exc_take_sync(c, exc_default_target(c), syn(EC_ILLEGAL_STATE, 0), 0, false, c->pc,
                       "PSTATE.IL=1 after an illegal exception return");
     }
+    if (c->pending & PEND_DEBUG)
+        debug_check_breakpoint(c);   /* hardware breakpoints (exceptions/debug.h) */
     if (c->m->slow & SLOW_STOP)
         return true;
     return false;

@@ -8,7 +8,10 @@
 #include <strings.h>
 
 #include "cpu/sysreg.h"
+#include "devices/gic/gic.h"
+#include "devices/timer/timer.h"
 #include "exceptions/exceptions.h"
+#include "exceptions/pmu.h"
 #include "exceptions/route.h"
 #include "machine/machine.h"
 #include "trace/trace.h"
@@ -16,6 +19,13 @@
 /* Every module's table.  A module adds its line here. */
 static const SysRegTable *const sysreg_tables[] = {
     &sysregs_core,
+    &sysregs_gicv3,   /* devices/gic/gicv3_cpuif.c */
+    &sysregs_timer,   /* devices/timer/timer.c */
+    &sysregs_mmu,
+    &sysregs_pmu,      /* exceptions/pmu.c */
+    &sysregs_debug,    /* exceptions/sysreg_debug.c */
+    &sysregs_impdef,   /* exceptions/sysreg_impdef.c */
+    &sysregs_fp,
 };
 
 bool sysreg_init(Machine *m)
@@ -111,10 +121,21 @@ void sysreg_access(Cpu *c, unsigned key, unsigned rt, bool isread)
     if (!r && isread && (key >> 7) == SR_KEY(3, 0, 0, 0, 0) >> 7 && ((key >> 3) & 15) >= 1 && c->el >= 1) {
         /* Reserved encodings of the ID register space (op0=3, op1=0, CRn=0,
          * CRm=1..7) read as zero (Arm ARM D13.2 "ID register space"). */
-        if (c->el == 1 && route_el2_enabled(c) && (c->hcr_el2 & HCR_EL2_TID3))
-            sysreg_trap(c, 2, key, rt, isread, "MRS of ID register space trapped to EL2: HCR_EL2.TID3=1");
+        if (c->el == 1 && route_el2_enabled(c) && (c->hcr_el2 & HCR_EL2_TID3)) {
+            name_of(key, NULL, nm, sizeof(nm));
+            snprintf(c->reason_buf, sizeof(c->reason_buf), "MRS %s at EL1 trapped to EL2: HCR_EL2.TID3=1", nm);
+            sysreg_trap(c, 2, key, rt, isread, c->reason_buf);
+        }
         set_xreg(c, rt, 0);
         return;
+    }
+    if (!r && (key >> 14) == 3 && (((key >> 7) & 15) == 11 || ((key >> 7) & 15) == 15) &&
+        c->el == 1 && route_el2_enabled(c) && (c->hcr_el2 & HCR_EL2_TIDCP)) {
+        /* IMPLEMENTATION DEFINED space without a row: still trapped by TIDCP. */
+        name_of(key, NULL, nm, sizeof(nm));
+        snprintf(c->reason_buf, sizeof(c->reason_buf), "%s %s at EL1 trapped to EL2: HCR_EL2.TIDCP=1",
+                 isread ? "MRS" : "MSR", nm);
+        sysreg_trap(c, 2, key, rt, isread, c->reason_buf);
     }
     if (!r) {
         name_of(key, NULL, nm, sizeof(nm));
@@ -137,15 +158,14 @@ void sysreg_access(Cpu *c, unsigned key, unsigned rt, bool isread)
         c->trap_reason = NULL;
         SrAccess a = r->accessfn(c, r, isread);
         if (a != SR_OK) {
-            const char *why = c->trap_reason ? c->trap_reason : "access check";
-            unsigned tgt = a == SR_TRAP_EL1 ? 1 : a == SR_TRAP_EL2 ? 2 : 3;
+            char why[96];   /* copy: accessfns may compose their reason in reason_buf */
+            snprintf(why, sizeof(why), "%s", c->trap_reason ? c->trap_reason : "access check");
+            unsigned tgt = route_trap_target(c, a);
             if (a == SR_UNDEF) {
                 snprintf(c->reason_buf, sizeof(c->reason_buf), "%s %s UNDEFINED: %s",
                          isread ? "MRS" : "MSR", r->name, why);
                 exc_undefined(c, c->reason_buf);
             }
-            if (tgt == 1 && c->el == 0 && route_el2_enabled(c) && (c->hcr_el2 & HCR_EL2_TGE))
-                tgt = 2;
             snprintf(c->reason_buf, sizeof(c->reason_buf), "%s %s at EL%u trapped to EL%u: %s",
                      (r->flags & SR_F_SYS) ? (isread ? "SYSL" : "SYS") : (isread ? "MRS" : "MSR"),
                      r->name, c->el, tgt, why);

@@ -104,5 +104,7 @@ NORETURN void sysreg_trap(Cpu *c, unsigned target_el, unsigned key, unsigned rt,
 
 /* Module tables (each defined by its module). */
 extern const SysRegTable sysregs_core;     /* cpu/sysreg_core.c */
+extern const SysRegTable sysregs_mmu;      /* mmu/sysreg_mmu.c: TLBI, AT, DC, IC */
+extern const SysRegTable sysregs_fp;       /* cpu/sysreg_fp.c: FPCR, FPSR */
 
 #endif

@@ -218,6 +218,19 @@ static SrAccess acc_cpacr(Cpu *c, const SysRegDesc *r, bool isread)
     return SR_OK;
 }
 
+/* CPTR_EL2 (ARMv8.0): bits 13:12 and 9:0 are RES1; only TFP, TTA and
+ * TCPAC are stored (traps.h relies on that). */
+static u64 rd_cptr_el2(Cpu *c, const SysRegDesc *r)
+{
+    (void)r;
+    return c->cptr_el2 | 0x33ffull;
+}
+static void wr_cptr_el2(Cpu *c, const SysRegDesc *r, u64 v)
+{
+    (void)r;
+    c->cptr_el2 = v & (CPTR_EL2_TFP | CPTR_EL2_TTA | CPTR_EL2_TCPAC);
+}
+
 /* CPTR_EL2 at EL2: CPTR_EL3.TCPAC. */
 static SrAccess acc_cptr_el2(Cpu *c, const SysRegDesc *r, bool isread)
 {
@@ -283,13 +296,17 @@ static const SysRegDesc core_rows[] = {
     CONSTREG("MVFR2_EL1", 3, 0, 0, 3, 2, SR_PL1_R, 0, acc_tid3),
     { ROW("ID_AA64PFR0_EL1", 3, 0, 0, 4, 0, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tid3, .read = rd_pfr0 },
     CONSTREG("ID_AA64PFR1_EL1", 3, 0, 0, 4, 1, SR_PL1_R, 0, acc_tid3),
-    /* DebugVer=6 (ARMv8), 2 breakpoints, 2 watchpoints, no PMU advertised. */
-    CONSTREG("ID_AA64DFR0_EL1", 3, 0, 0, 5, 0, SR_PL1_R, 0x00101006, acc_tid3),
+    /* DebugVer=6 (ARMv8), PMUVer=1 (PMUv3, exceptions/pmu.c), the
+     * architectural minimum of 2 breakpoints, 2 watchpoints and 1
+     * context-matching breakpoint: address breakpoints and watchpoints
+     * fire, context-matching ones never do (exceptions/debug.h). */
+    CONSTREG("ID_AA64DFR0_EL1", 3, 0, 0, 5, 0, SR_PL1_R, 0x00101106, acc_tid3),
     CONSTREG("ID_AA64DFR1_EL1", 3, 0, 0, 5, 1, SR_PL1_R, 0, acc_tid3),
     CONSTREG("ID_AA64AFR0_EL1", 3, 0, 0, 5, 4, SR_PL1_R, 0, acc_tid3),
     CONSTREG("ID_AA64AFR1_EL1", 3, 0, 0, 5, 5, SR_PL1_R, 0, acc_tid3),
-    /* ISAR0: only what is implemented (CRC32=1); the FP/crypto work adds AES/SHA. */
-    CONSTREG("ID_AA64ISAR0_EL1", 3, 0, 0, 6, 0, SR_PL1_R, 0x0000000000010000ull, acc_tid3),
+    /* ISAR0: CRC32=1, SHA2=1, SHA1=1, AES=2 (AESE/AESD/AESMC/AESIMC + PMULL/PMULL2
+     * 64x64), as implemented by cpu/exec_crypto.c and cpu/exec_simd3.c (fpsimd). */
+    CONSTREG("ID_AA64ISAR0_EL1", 3, 0, 0, 6, 0, SR_PL1_R, 0x0000000000011120ull, acc_tid3),
     CONSTREG("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, SR_PL1_R, 0, acc_tid3),
     /* MMFR0: PARange=40 bits, 16-bit ASIDs, SNSMem, little-endian only
      * (BigEnd=0: SCTLR.EE is RES0 here), 4K/64K granules (as A53: TGran16=0). */
@@ -304,20 +321,15 @@ static const SysRegDesc core_rows[] = {
 
     /* system control */
     VMSA("SCTLR_EL1", 3, 0, 1, 0, 0, SR_PL1_RW, sctlr_el[1], acc_tvm, 0),
-    PLAIN("ACTLR_EL1", 3, 0, 1, 0, 1, SR_PL1_RW, actlr_el[1], 0),
     { ROW("CPACR_EL1", 3, 0, 1, 0, 2, SR_PL1_RW), .accessfn = acc_cpacr, .offset = OFF(cpacr_el1), .wmask = 0x10300000 },
     VMSA("SCTLR_EL2", 3, 4, 1, 0, 0, SR_PL2_RW, sctlr_el[2], NULL, SR_F_EL2),
-    PLAIN("ACTLR_EL2", 3, 4, 1, 0, 1, SR_PL2_RW, actlr_el[2], SR_F_EL2),
     { ROW("HCR_EL2", 3, 4, 1, 1, 0, SR_PL2_RW), .flags = SR_F_EL2 | SR_F_IO, .offset = OFF(hcr_el2), .write = wr_hcr },
-    PLAIN("MDCR_EL2", 3, 4, 1, 1, 1, SR_PL2_RW, mdcr_el2, SR_F_EL2),
-    { ROW("CPTR_EL2", 3, 4, 1, 1, 2, SR_PL2_RW), .flags = SR_F_EL2, .accessfn = acc_cptr_el2, .offset = OFF(cptr_el2), .wmask = 0x801033ff },
+    { ROW("CPTR_EL2", 3, 4, 1, 1, 2, SR_PL2_RW), .flags = SR_F_EL2, .accessfn = acc_cptr_el2, .read = rd_cptr_el2, .write = wr_cptr_el2 },
     PLAIN("HSTR_EL2", 3, 4, 1, 1, 3, SR_PL2_RW, hstr_el2, SR_F_EL2),
     PLAIN("HACR_EL2", 3, 4, 1, 1, 7, SR_PL2_RW, hacr_el2, SR_F_EL2),
     VMSA("SCTLR_EL3", 3, 6, 1, 0, 0, SR_PL3_RW, sctlr_el[3], NULL, SR_F_EL3),
-    PLAIN("ACTLR_EL3", 3, 6, 1, 0, 1, SR_PL3_RW, actlr_el[3], SR_F_EL3),
     { ROW("SCR_EL3", 3, 6, 1, 1, 0, SR_PL3_RW), .flags = SR_F_EL3 | SR_F_IO, .offset = OFF(scr_el3), .write = wr_scr },
     { ROW("CPTR_EL3", 3, 6, 1, 1, 2, SR_PL3_RW), .flags = SR_F_EL3, .offset = OFF(cptr_el3), .wmask = 0x80100400 },
-    PLAIN("MDCR_EL3", 3, 6, 1, 3, 1, SR_PL3_RW, mdcr_el3, SR_F_EL3),
 
     /* translation */
     VMSA("TTBR0_EL1", 3, 0, 2, 0, 0, SR_PL1_RW, ttbr0_el[1], acc_tvm, 0),
@@ -372,7 +384,6 @@ static const SysRegDesc core_rows[] = {
     PLAIN("VBAR_EL2", 3, 4, 12, 0, 0, SR_PL2_RW, vbar_el[2], SR_F_EL2),
     PLAIN("VBAR_EL3", 3, 6, 12, 0, 0, SR_PL3_RW, vbar_el[3], SR_F_EL3),
     { ROW("RVBAR_EL3", 3, 6, 12, 0, 1, SR_PL3_R), .flags = SR_F_EL3 | SR_F_CONST, .offset = OFF(rvbar_el3) },
-    PLAIN("RMR_EL3", 3, 6, 12, 0, 2, SR_PL3_RW, rmr_el3, SR_F_EL3),
 
     /* thread ID */
     PLAIN("TPIDR_EL0", 3, 3, 13, 0, 2, SR_PL0_RW, tpidr_el[0], 0),

@@ -8,6 +8,8 @@
 
 #include "exceptions/exceptions.h"
 #include "cpu/exclusive.h"
+#include "exceptions/debug.h"
+#include "exceptions/pmu.h"
 #include "exceptions/route.h"
 #include "machine/machine.h"
 #include "mmu/mmu.h"
@@ -45,14 +47,16 @@ const char *exc_ec_name(unsigned ec)
 
 unsigned exc_default_target(const Cpu *c)
 {
-    if (c->el == 0)
-        return route_el2_enabled(c) && (c->hcr_el2 & HCR_EL2_TGE) ? 2 : 1;
-    return c->el;
+    return route_default_target(c);
 }
 
 /* Common entry: state changes of AArch64.TakeException. */
 static void enter(Cpu *c, unsigned target, unsigned offset)
 {
+    /* PMU: account the instructions retired at the old EL, then count the
+     * exception as taken there (event 0x09 EXC_TAKEN). */
+    pmu_sync(c);
+    pmu_event(c, 0x09);
     u64 spsr = cpu_get_pstate(c);
     unsigned base;
     if (target > c->el)
@@ -63,6 +67,7 @@ static void enter(Cpu *c, unsigned target, unsigned offset)
     c->daif = PSTATE_D | PSTATE_A | PSTATE_I | PSTATE_F;
     c->il = 0;
     c->ss = 0;
+    c->step_armed = false;
     c->pending &= ~PEND_IL;
     cpu_set_el_spsel(c, target, 1);
     c->pc = c->vbar_el[target] + base + offset;
@@ -92,7 +97,21 @@ NORETURN void exc_take_sync(Cpu *c, unsigned target, u32 esr, u64 far,
     c->last_exc.to_el = (u8)target;
     c->last_exc.async = false;
     c->last_exc.valid = true;
+    /* PMU: the instructions before this one retired at the old EL; this one
+     * retired too if it is SVC/HVC/SMC (preferred return = next instruction),
+     * else it did not.  Either way the run loop's icount++ for it must not be
+     * counted again at the new EL. */
+    pmu_sync(c);
+    if (ret != c->pc && ret == c->pc + 4 && !far_valid)
+        pmu_retire(c, 1);
+    /* Software step: SVC/HVC/SMC complete the stepped instruction, so the
+     * return must take the step exception at once (SPSR.SS=0); other
+     * synchronous exceptions leave it to be stepped again (SPSR.SS kept). */
+    bool stepped_call = c->ss && ret == c->pc + 4 && !far_valid;
     enter(c, target, VEC_SYNC);
+    if (stepped_call)
+        c->spsr_el[target] &= ~PSTATE_SS;
+    c->pmu_last_icount = c->icount + 1;
     if (unlikely(c->m->trace & TRACE_EXC))
         trace_exception(c, from, target, esr, far, far_valid, ret, reason);
     emu_assert(c->exc_jmp);
@@ -127,28 +146,33 @@ NORETURN void exc_unimplemented(Cpu *c, const char *what)
     exc_undefined(c, what);
 }
 
-/* Arm ARM D1.11.2 / pseudocode IllegalExceptionReturn(). */
+/* Arm ARM D1.11.2 / pseudocode IllegalExceptionReturn() and
+ * IllegalExceptionReturn's ELUsingAArch32 checks, in that order. */
 static const char *illegal_return(const Cpu *c, u64 spsr)
 {
     unsigned m = spsr & PSTATE_M;
     unsigned el = (m >> 2) & 3;
+    /* Security state the target EL would run in (EL3 itself is Secure). */
+    bool ns = c->el == 3 ? (c->scr_el3 & SCR_EL3_NS) != 0 : c->ns;
+    bool el2_on = route_el2_enabled_ns(c, ns);
     if (spsr & PSTATE_nRW)
         return "SPSR.M[4]=1: AArch32 is not implemented";
     if (m & 2)
         return "SPSR.M[1]=1 is reserved";
     if (el > c->el)
         return "return to a higher EL";
+    if (el == 2 && !cpu_have_el2(c))
+        return "return to EL2, which is not implemented";
     if (el == 0 && (m & 1))
         return "SPSR.M selects EL0 with SP_ELx";
-    if (el == 2 && !(c->scr_el3 & SCR_EL3_NS) && c->el == 3)
+    if (el == 2 && c->el == 3 && !ns)
         return "return to EL2 in Secure state (SCR_EL3.NS=0)";
-    if (el == 1 && c->el >= 2 && route_el2_enabled_ns(c, el == 1 && c->el == 3 ? (c->scr_el3 & SCR_EL3_NS) != 0 : c->ns) &&
-        (c->hcr_el2 & HCR_EL2_TGE))
+    if (el == 1 && el2_on && (c->hcr_el2 & HCR_EL2_TGE))
         return "return to EL1 with HCR_EL2.TGE=1";
-    if (el < 3 && c->el == 3 && !(c->scr_el3 & SCR_EL3_RW))
+    if (el < 3 && c->el == 3 && cpu_have_el3(c) && !(c->scr_el3 & SCR_EL3_RW) &&
+        (el < 2 || cpu_have_el2(c)))
         return "SCR_EL3.RW=0: lower ELs would be AArch32";
-    if (el < 2 && c->el >= 2 && (c->el == 2 || (c->scr_el3 & SCR_EL3_NS)) &&
-        !(c->hcr_el2 & HCR_EL2_RW))
+    if (el < 2 && el2_on && c->el >= 2 && !(c->hcr_el2 & HCR_EL2_RW))
         return "HCR_EL2.RW=0: EL1 would be AArch32";
     return NULL;
 }
@@ -161,6 +185,8 @@ void exc_return(Cpu *c)
     const char *bad = illegal_return(c, spsr);
     excl_clear(c);   /* ERET clears the local exclusive monitor */
     c->event = true; /* ... and sends a local event (pseudocode AArch64.ExceptionReturn: SendEventLocal) */
+    pmu_sync(c);
+    pmu_event(c, 0x0a);   /* EXC_RETURN, counted at the EL executing ERET */
     if (bad) {
         /* PSTATE.{NZCV,DAIF} from SPSR, EL/SPSel unchanged, IL=1. */
         c->nzcv = spsr & PSTATE_NZCV;
@@ -170,6 +196,11 @@ void exc_return(Cpu *c)
     } else {
         cpu_set_pstate(c, spsr);
         c->il = (spsr & PSTATE_IL) != 0;
+        /* PSTATE.SS takes SPSR.SS only if software step is active at the
+         * target (D2.12.3); a fresh step starts there. */
+        c->step_armed = false;
+        if (!debug_step_active(c))
+            c->ss = 0;
         if (c->il)
             c->pending |= PEND_IL;
     }
@@ -208,25 +239,29 @@ bool exc_check_async(Cpu *c)
             continue;
         unsigned t = route_async_target(c, phys[i].kind);
         if (taken_now(c, t, phys[i].mask)) {
+            /* SError: ESR_ELx.EC=0x2F, ISS 0 (ARMv8.0, no RAS: IDS=0, ISS
+             * IMPLEMENTATION DEFINED; this model reports 0). */
+            if (phys[i].kind == ROUTE_SERROR)
+                c->esr_el[t] = syn(EC_SERROR, 0);
             exc_enter_async(c, t, phys[i].off, phys[i].name);
             return true;
         }
     }
     /* Virtual interrupts: only at EL1/EL0 Non-secure with the routing bit set
      * and TGE=0; masked by PSTATE (Arm ARM D1.16.3). */
-    if (c->el <= 1 && c->ns && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
+    if (c->el <= 1 && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
         u64 h = c->hcr_el2;
-        if ((h & HCR_EL2_AMO) && (h & HCR_EL2_VSE) && !(c->daif & PSTATE_A)) {
+        if (route_virtual_enabled(c, ROUTE_SERROR) && (h & HCR_EL2_VSE) && !(c->daif & PSTATE_A)) {
             c->hcr_el2 &= ~HCR_EL2_VSE;   /* taking a virtual SError clears VSE */
             c->esr_el[1] = syn(EC_SERROR, 0);   /* ARMv8.0: no VSESR_EL2 */
             exc_enter_async(c, 1, VEC_SERROR, "virtual SError");
             return true;
         }
-        if ((h & HCR_EL2_FMO) && ((h & HCR_EL2_VF) || (lines & CPU_LINE_VFIQ)) && !(c->daif & PSTATE_F)) {
+        if (route_virtual_enabled(c, ROUTE_FIQ) && ((h & HCR_EL2_VF) || (lines & CPU_LINE_VFIQ)) && !(c->daif & PSTATE_F)) {
             exc_enter_async(c, 1, VEC_FIQ, "virtual FIQ");
             return true;
         }
-        if ((h & HCR_EL2_IMO) && ((h & HCR_EL2_VI) || (lines & CPU_LINE_VIRQ)) && !(c->daif & PSTATE_I)) {
+        if (route_virtual_enabled(c, ROUTE_IRQ) && ((h & HCR_EL2_VI) || (lines & CPU_LINE_VIRQ)) && !(c->daif & PSTATE_I)) {
             exc_enter_async(c, 1, VEC_IRQ, "virtual IRQ");
             return true;
         }
@@ -238,14 +273,10 @@ bool exc_wfi_wakeup(const Cpu *c)
 {
     if (c->irq_lines & (CPU_LINE_IRQ | CPU_LINE_FIQ | CPU_LINE_SERROR))
         return true;
-    if (c->el <= 1 && c->ns && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
-        u64 h = c->hcr_el2;
-        if ((h & HCR_EL2_IMO) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)))
-            return true;
-        if ((h & HCR_EL2_FMO) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)))
-            return true;
-        if ((h & HCR_EL2_AMO) && (h & HCR_EL2_VSE))
-            return true;
-    }
-    return false;
+    u64 h = c->hcr_el2;
+    if (route_virtual_enabled(c, ROUTE_IRQ) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)))
+        return true;
+    if (route_virtual_enabled(c, ROUTE_FIQ) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)))
+        return true;
+    return route_virtual_enabled(c, ROUTE_SERROR) && (h & HCR_EL2_VSE);
 }

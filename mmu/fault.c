@@ -9,7 +9,7 @@
 #include "exceptions/route.h"
 #include "mmu/mmu_internal.h"
 
-static unsigned fsc(const Fault *f)
+unsigned mmu_fault_fsc(const Fault *f)
 {
     unsigned lvl = f->level < 0 ? 0 : (unsigned)f->level & 3;
     switch (f->type) {
@@ -89,16 +89,19 @@ u32 ldst_iss(u32 insn)
 NORETURN void mmu_raise_fault(Cpu *c, u64 va, AccType acc, unsigned flags, const Fault *f)
 {
     unsigned target;
-    if (f->stage2)
-        target = 2;
-    else if ((f->type == FAULT_SYNC_EXT || f->type == FAULT_SYNC_EXT_WALK) && (c->scr_el3 & SCR_EL3_EA))
+    /* SCR_EL3.EA routes every synchronous External abort (also on a stage-2
+     * walk) to EL3; other stage-2 faults go to EL2 (D1.10.1). */
+    if ((f->type == FAULT_SYNC_EXT || f->type == FAULT_SYNC_EXT_WALK) && cpu_have_el3(c) &&
+        (c->scr_el3 & SCR_EL3_EA))
         target = 3;
+    else if (f->stage2)
+        target = 2;
     else
         target = exc_default_target(c);
     if (target < c->el)
         target = c->el;
     bool lower = target > c->el;
-    u32 iss = fsc(f);
+    u32 iss = mmu_fault_fsc(f);
     if (f->s1ptw)
         iss |= 1u << 7;
     if (f->ea)
@@ -108,10 +111,13 @@ NORETURN void mmu_raise_fault(Cpu *c, u64 va, AccType acc, unsigned flags, const
         ec = lower ? EC_IABT_LOWER : EC_IABT_CUR;
     } else {
         ec = lower ? EC_DABT_LOWER : EC_DABT_CUR;
+        /* CM=1 and WnR=1 for cache maintenance and AT instructions (not DC
+         * ZVA, which is a store); otherwise WnR is the access direction,
+         * also for a stage-2 fault on the stage-1 walk of that access. */
         if (flags & MEMF_DC)
             iss |= 1u << 8 | 1u << 6;                        /* CM, WnR */
-        else if (acc == ACC_WRITE || f->s1ptw)
-            iss |= (acc == ACC_WRITE) << 6;
+        else if (acc == ACC_WRITE)
+            iss |= 1u << 6;
         /* ISV only for stage-2 faults taken to EL2 (not on S1 walks), as
          * ARMv8.0 gives it; other aborts report ISV=0. */
         if (target == 2 && f->stage2 && !f->s1ptw)

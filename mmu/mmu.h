@@ -36,9 +36,11 @@ typedef enum AccType { ACC_READ = 0, ACC_WRITE = 1, ACC_EXEC = 2 } AccType;
 enum {
     MEMF_ALIGN = 1u << 0,   /* must be naturally aligned (exclusives, acquire/release) */
     MEMF_EXCL = 1u << 1,    /* exclusive access */
-    MEMF_DC = 1u << 2,      /* cache maintenance (DC ZVA etc.): CM bit in ISS */
+    MEMF_DC = 1u << 2,      /* cache maintenance or AT (not DC ZVA): ISS.CM=1, WnR=1 */
     MEMF_AT = 1u << 3,      /* address translation instruction: report, don't raise */
     MEMF_NOFAULT = 1u << 4, /* debugger access: return failure instead of raising */
+    MEMF_NOPERM = 1u << 5,  /* mmu_translate_ex: no permission check (CMOs at EL1+) */
+    MEMF_S1ONLY = 1u << 6,  /* mmu_translate_ex: stop after stage 1 (AT S1E*): IPA out */
 };
 
 #define TLB_PAGE_BITS 12
@@ -61,9 +63,11 @@ _Static_assert(sizeof(TlbEntry) == 32, "TlbEntry must stay 32 bytes");
 typedef struct TlbExtra {
     u64 pa_page;          /* physical page */
     MemRegion *region;    /* region holding pa_page */
+    u64 va_page;          /* VA page the entry maps (TLBI by VA of a block) */
     u16 asid, vmid;       /* tags for selective TLBI */
     u8 global;            /* nG=0 */
     u8 valid;
+    u8 page_bits;         /* log2 size of the translation it came from (>= 12) */
 } TlbExtra;
 
 struct TlbSet {
@@ -71,7 +75,17 @@ struct TlbSet {
     TlbExtra x[MMU_IDX_COUNT][TLB_ENTRIES];
     u64 gen;              /* bumped on every flush; invalidates cached fetch pages */
     u64 hits, misses;     /* slow-path counters (statistics) */
+    u32 nlarge[MMU_IDX_COUNT]; /* valid entries from blocks > 4 KiB (TLBI by VA scans) */
 };
+
+/* Selector of a TLB invalidation (TLBI operation semantics, D5.10.2). */
+typedef struct TlbMatch {
+    bool by_va;           /* only entries whose translation contains VA */
+    u64 va;               /* VA (bits 55:12 compared) */
+    int asid;             /* >= 0: non-global entries of this ASID only (global
+                           * entries still match a by-VA operation); -1: any */
+    int vmid;             /* >= 0: entries of this VMID only; -1: any */
+} TlbMatch;
 
 /* Result of a successful translation. */
 typedef struct TransResult {
@@ -82,6 +96,8 @@ typedef struct TransResult {
     u16 asid, vmid;
     bool global;
     unsigned page_bits;   /* log2 of the mapping size (>= 12) */
+    u8 sh;                /* shareability SH[1:0] (0 NSH, 2 OSH, 3 ISH) */
+    u8 walk_level;        /* level of the leaf descriptor (PAR, PTW faults) */
 } TransResult;
 
 /* Why a translation failed (Arm ARM D5.10 / ESR_ELx.DFSC). */
@@ -109,10 +125,18 @@ typedef struct Fault {
 /* Translate VA for an ACC access in regime IDX.  Returns true and fills *res,
  * or false and fills *f.  No side effects on the TLB. (mmu/translate.c) */
 bool mmu_translate(Cpu *c, u64 va, AccType acc, MmuIdx idx, TransResult *res, Fault *f);
+/* Same with MEMF_NOPERM / MEMF_S1ONLY in FLAGS (AT, cache maintenance). */
+bool mmu_translate_ex(Cpu *c, u64 va, AccType acc, MmuIdx idx, unsigned flags,
+                      TransResult *res, Fault *f);
+/* Output size in bits of a TCR.PS/IPS or VTCR.PS encoding (capped at 40). */
+unsigned mmu_ps_bits(unsigned ps);
 
 /* Raise the Instruction/Data Abort for fault F (never returns).
  * Chooses target EL (stage 2 -> EL2, HCR_EL2.TGE, SCR_EL3.EA...), builds
  * ESR (EC, IL, ISS incl. ISV/SAS/SRT/WnR/CM/S1PTW/DFSC), FAR and HPFAR. */
+/* Fault status code (ESR DFSC/IFSC, PAR_EL1.FST) of F. */
+unsigned mmu_fault_fsc(const Fault *f);
+
 NORETURN void mmu_raise_fault(Cpu *c, u64 va, AccType acc, unsigned flags, const Fault *f);
 
 /* Slow paths (mmu/tlb.c): translate, check, raise or access, refill TLB. */
@@ -139,6 +163,8 @@ void tlb_flush_idx(Cpu *c, MmuIdx idx);
 void tlb_flush_va(Cpu *c, MmuIdx idx, u64 va, int asid);
 /* Invalidate entries of regime IDX with ASID (non-global only). */
 void tlb_flush_asid(Cpu *c, MmuIdx idx, u16 asid);
+/* Invalidate entries of regime IDX selected by M. */
+void tlb_flush_match(Cpu *c, MmuIdx idx, const TlbMatch *m);
 void tlb_init(Cpu *c);
 
 /* Regime index for an access by core C at EL (D5.1 translation regimes). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cpu/regs.h"
+#include "exceptions/debug.h"
 #include "exceptions/exceptions.h"
 #include "gdbstub/gdbstub.h"
 #include "mmu/mmu.h"
@@ -22,6 +23,8 @@ void tlb_init(Cpu *c)
 
 static void clear_entry(TlbSet *t, unsigned idx, unsigned i)
 {
+    if (t->x[idx][i].valid && t->x[idx][i].page_bits > TLB_PAGE_BITS)
+        t->nlarge[idx]--;
     t->e[idx][i].tag_r = t->e[idx][i].tag_w = t->e[idx][i].tag_x = TLB_TAG_INVALID;
     t->e[idx][i].addend = 0;
     t->x[idx][i].valid = 0;
@@ -31,6 +34,7 @@ void tlb_flush_idx(Cpu *c, MmuIdx idx)
 {
     for (unsigned i = 0; i < TLB_ENTRIES; i++)
         clear_entry(c->tlb, idx, i);
+    c->tlb->nlarge[idx] = 0;
     c->tlb->gen++;
 }
 
@@ -40,26 +44,48 @@ void tlb_flush_all(Cpu *c)
         tlb_flush_idx(c, (MmuIdx)idx);
 }
 
+static bool entry_matches(const TlbExtra *x, const TlbMatch *m)
+{
+    if (!x->valid)
+        return false;
+    if (m->vmid >= 0 && x->vmid != (u16)m->vmid)
+        return false;
+    if (m->by_va) {
+        /* VA[55:page_bits]: the whole block/page the entry came from. */
+        unsigned b = x->page_bits;
+        if (((x->va_page ^ m->va) & MASK64(b, 56 - b)) != 0)
+            return false;
+        return m->asid < 0 || x->global || x->asid == (u16)m->asid;
+    }
+    return m->asid < 0 || (!x->global && x->asid == (u16)m->asid);
+}
+
+void tlb_flush_match(Cpu *c, MmuIdx idx, const TlbMatch *m)
+{
+    TlbSet *t = c->tlb;
+    if (m->by_va && !t->nlarge[idx]) {
+        /* Only 4 KiB translations cached: VA's own slot is the only one. */
+        unsigned i = (m->va >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1);
+        if (entry_matches(&t->x[idx][i], m))
+            clear_entry(t, idx, i);
+    } else {
+        for (unsigned i = 0; i < TLB_ENTRIES; i++)
+            if (entry_matches(&t->x[idx][i], m))
+                clear_entry(t, idx, i);
+    }
+    t->gen++;
+}
+
 void tlb_flush_va(Cpu *c, MmuIdx idx, u64 va, int asid)
 {
-    /* Entries are 4 KiB; a larger block maps several entries, so drop every
-     * entry whose VA page matches (by index) and, conservatively, any entry
-     * whose tag is in the same page. */
-    unsigned i = (va >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1);
-    TlbExtra *x = &c->tlb->x[idx][i];
-    if (x->valid && (asid < 0 || x->global || x->asid == (u16)asid))
-        clear_entry(c->tlb, idx, i);
-    c->tlb->gen++;
+    TlbMatch m = {.by_va = true, .va = va, .asid = asid, .vmid = -1};
+    tlb_flush_match(c, idx, &m);
 }
 
 void tlb_flush_asid(Cpu *c, MmuIdx idx, u16 asid)
 {
-    for (unsigned i = 0; i < TLB_ENTRIES; i++) {
-        TlbExtra *x = &c->tlb->x[idx][i];
-        if (x->valid && !x->global && x->asid == asid)
-            clear_entry(c->tlb, idx, i);
-    }
-    c->tlb->gen++;
+    TlbMatch m = {.asid = asid, .vmid = -1};
+    tlb_flush_match(c, idx, &m);
 }
 
 /* Regime's SCTLR for alignment checks. */
@@ -90,6 +116,9 @@ static void fill(Cpu *c, u64 va, MmuIdx idx, const TransResult *r, MemRegion *re
     /* Watchpoints/breakpoints keep their pages on the slow path. */
     if (unlikely(c->m->slow & SLOW_BREAK))
         return;
+    /* excel2: guest hardware watchpoints likewise (exceptions/debug.h). */
+    if (unlikely(c->watch_armed) && debug_watch_page(c, va))
+        return;
     e->addend = (uintptr_t)(reg->host + (ppage - reg->base)) - vpage;
     if (r->perm & 1)
         e->tag_r = vpage;
@@ -101,10 +130,14 @@ static void fill(Cpu *c, u64 va, MmuIdx idx, const TransResult *r, MemRegion *re
         e->tag_x = vpage;
     x->pa_page = ppage;
     x->region = reg;
+    x->va_page = vpage;
     x->asid = r->asid;
     x->vmid = r->vmid;
     x->global = r->global;
+    x->page_bits = (u8)r->page_bits;
     x->valid = 1;
+    if (r->page_bits > TLB_PAGE_BITS)
+        c->tlb->nlarge[idx]++;
 }
 
 static NORETURN void raise_simple(Cpu *c, u64 va, AccType acc, unsigned flags, FaultType t)
@@ -164,6 +197,8 @@ u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
         return v;
     }
     MemRegion *reg = resolve(c, va, size, ACC_READ, idx, flags, &r);
+    if (unlikely(c->watch_armed))
+        debug_check_watchpoint(c, va, size, false, flags);
     if (reg->host) {
         fill(c, va, idx, &r, reg);
         return ld_host(reg->host + (r.pa - reg->base), size);
@@ -191,6 +226,8 @@ void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned
         return;
     }
     MemRegion *reg = resolve(c, va, size, ACC_WRITE, idx, flags, &r);
+    if (unlikely(c->watch_armed))
+        debug_check_watchpoint(c, va, size, true, flags);
     if (reg->host) {
         u8 *h = reg->host + (r.pa - reg->base);
         fill(c, va, idx, &r, reg);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cpu/power.h"
+#include "devices/gic/gic.h"
 #include "devices/pctl/pctl.h"
 #include "exceptions/exceptions.h"
 #include "firmware/psci/psci.h"
@@ -16,6 +17,7 @@ typedef struct Pctl {
     Machine *m;
     u32 psysr_sel;                       /* MPIDR last written to PSYSR */
     u32 pwkupr;                          /* last value written to PWKUPR */
+    u64 reset_pc;                        /* where a powered-on core starts */
     bool cluster_off[PCTL_MAX_CLUSTERS]; /* PCOFFR requested, by Aff1 */
 } Pctl;
 
@@ -31,14 +33,21 @@ void pctl_power_on(Cpu *c, unsigned wk, const char *why)
     CorePower pw = c->power;
     u64 since = c->power_since;
     u64 rvbar = c->rvbar_el3;        /* the reset-vector input is not state */
+    u32 lines = c->irq_lines;        /* nor are the interrupt inputs */
+    u64 icount = c->icount;          /* instructions retired: time carries on */
     cpu_reset(c, c->index, mpidr);   /* clears the pctl_* fields */
     c->rvbar_el3 = rvbar;
+    c->irq_lines = lines;
+    c->icount = icount;
+    c->pmu_last_icount = icount;
+    c->pc = p ? p->reset_pc : rvbar;
     c->power = pw;
     c->power_since = since;
-    c->pc = c->rvbar_el3;
     c->pctl_wk = (u8)wk;
     if (p)
         p->cluster_off[cluster_of(mpidr)] = false;
+    if (c->m->gic)
+        gic_update_cpu(c->m->gic, c->index);
     cpu_set_power(c, CORE_ON_PENDING, why);
 }
 
@@ -168,6 +177,13 @@ bool pctl_create(Machine *m, u64 base)
     r->secure_only = true;
     m->pctl = p;
     return true;
+}
+
+void pctl_set_reset_pc(Machine *m, u64 pc)
+{
+    Pctl *p = m->pctl;
+    if (p)
+        p->reset_pc = pc;
 }
 
 void pctl_free(Machine *m)

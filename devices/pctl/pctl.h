@@ -7,8 +7,10 @@
  *
  *   0x00 PPOFFR  W  processor power-off request: the core powers off the
  *                   next time it executes WFI (cancelled by PPONR)
- *   0x04 PPONR   W  processor power-on: an off core starts from reset at
- *                   RVBAR_EL3 in EL3 (PSYSR.WK = 0b10)
+ *   0x04 PPONR   W  processor power-on: an off core starts from reset in
+ *                   EL3 at the reset address (PSYSR.WK = 0b10): the boot
+ *                   image's entry, as QEMU virt starts its secondaries
+ *                   (RVBAR_EL3 itself reads 0, as in QEMU)
  *   0x08 PCOFFR  W  cluster power-off request: the cluster (Aff1) reports
  *                   off in PSYSR.AFF_L1 once all its cores are off
  *   0x0C PWKUPR  RW write MPIDR | WEN (bit 31): an interrupt pending for an
@@ -54,6 +56,8 @@ enum { PCTL_WK_COLD = 0, PCTL_WK_RESET = 1, PCTL_WK_PPONR = 2, PCTL_WK_GIC = 3 }
  * logging on failure. */
 bool pctl_create(Machine *m, u64 base);
 void pctl_free(Machine *m);
+/* Where powered-on cores start (the board sets the boot entry). */
+void pctl_set_reset_pc(Machine *m, u64 pc);
 
 /* Scheduler hooks (cpu/run.c): a core with a PPOFFR pending executes WFI
  * (powers it off); an off core with PWKUPR.WEN and a pending interrupt
@@ -61,7 +65,7 @@ void pctl_free(Machine *m);
 void pctl_core_wfi(Cpu *c);
 bool pctl_try_wake(Cpu *c);
 
-/* Power core C on from reset at RVBAR_EL3, EL3 (PPONR, startup policy).
+/* Power core C on from reset at the reset address, EL3 (PPONR, wake-up).
  * WK is the PSYSR.WK reason, WHY a static string for traces. */
 void pctl_power_on(Cpu *c, unsigned wk, const char *why);
 

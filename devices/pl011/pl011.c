@@ -4,9 +4,17 @@
  * FIFO holds 32 entries.  Interrupts: RX, RT (receive timeout, raised with RX
  * here since bytes arrive at instruction boundaries) and TX.
  */
+#include <poll.h>
 #include <stdlib.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "devices/pl011/pl011.h"
+
+/* Host input queue: bytes stamped with the global step at which they enter
+ * the RX FIFO (uart_input_at); a record/replay layer stores these pairs. */
+#define IN_QUEUE 1024
+#define POLL_ROUNDS 16   /* poll the host every this many rounds */
 
 enum {
     UARTDR = 0x000, UARTRSR = 0x004, UARTFR = 0x018, UARTILPR = 0x020, UARTIBRD = 0x024,
@@ -23,6 +31,15 @@ struct Pl011 {
     u32 ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
     u8 rx[RX_FIFO];
     unsigned rx_head, rx_count;
+    Machine *m;
+    struct { u64 step; u8 byte; } inq[IN_QUEUE];
+    unsigned in_head, in_count;
+    int host_fd;             /* -1: no host input */
+    bool host_tty;           /* raw terminal: Ctrl-A x quits */
+    int tty_fd;              /* the terminal put in raw mode */
+    bool saw_ctrl_a;
+    struct termios saved;    /* terminal mode to restore */
+    unsigned rounds;
 };
 
 /* PrimeCell identification (DDI 0183G 3.3.14-3.3.15). */
@@ -114,6 +131,110 @@ bool pl011_rx(Pl011 *u, u8 byte)
     return true;
 }
 
+bool uart_input_at(Machine *m, u64 step, u8 byte)
+{
+    Pl011 *u = m->uart;
+    if (!u || u->in_count == IN_QUEUE)
+        return false;
+    if (u->in_count) {
+        u64 last = u->inq[(u->in_head + u->in_count - 1) % IN_QUEUE].step;
+        if (step < last)
+            step = last;   /* keep the queue ordered by step */
+    }
+    unsigned i = (u->in_head + u->in_count) % IN_QUEUE;
+    u->inq[i].step = step;
+    u->inq[i].byte = byte;
+    u->in_count++;
+    return true;
+}
+
+/* Read what the host has typed (never blocks), stamping it with the
+ * current step.  Ctrl-A x ends the run, Ctrl-A Ctrl-A sends Ctrl-A. */
+static void poll_host(Pl011 *u)
+{
+    u8 buf[256];
+    struct pollfd p = {.fd = u->host_fd, .events = POLLIN};
+    unsigned room = IN_QUEUE - u->in_count;
+    if (room == 0 || poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP)))
+        return;
+    ssize_t n = read(u->host_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+    if (n <= 0) {
+        u->host_fd = -1;   /* end of input */
+        return;
+    }
+    for (ssize_t i = 0; i < n; i++) {
+        u8 b = buf[i];
+        if (u->host_tty) {
+            if (u->saw_ctrl_a) {
+                u->saw_ctrl_a = false;
+                if (b == 'x') {
+                    u->m->exit_requested = true;
+                    u->m->exit_code = 0;
+                    return;
+                }
+                if (b != 1)
+                    continue;
+            } else if (b == 1) {
+                u->saw_ctrl_a = true;
+                continue;
+            }
+        }
+        uart_input_at(u->m, u->m->steps, b);
+    }
+}
+
+static void uart_tick(void *opaque, u64 now_ns)
+{
+    Pl011 *u = opaque;
+    (void)now_ns;
+    if (u->host_fd >= 0 && u->rounds++ % POLL_ROUNDS == 0)
+        poll_host(u);
+    while (u->in_count && u->inq[u->in_head].step <= u->m->steps && u->rx_count < RX_FIFO) {
+        pl011_rx(u, u->inq[u->in_head].byte);
+        u->in_head = (u->in_head + 1) % IN_QUEUE;
+        u->in_count--;
+    }
+}
+
+static u64 uart_deadline(void *opaque)
+{
+    Pl011 *u = opaque;
+    Machine *m = u->m;
+    if (u->in_count && u->rx_count < RX_FIFO) {
+        u64 s = u->inq[u->in_head].step;
+        return s <= m->steps ? m->round_start_ns : m->round_start_ns + (s - m->steps) * m->ns_per_insn;
+    }
+    if (u->host_fd >= 0)   /* waiting for the host: look again in 1 ms of virtual time */
+        return m->round_start_ns + 1000000;
+    return UINT64_MAX;
+}
+
+bool pl011_host_input(Pl011 *u, int fd)
+{
+    u->host_fd = fd;
+    if (fd >= 0 && isatty(fd) && tcgetattr(fd, &u->saved) == 0) {
+        struct termios t = u->saved;
+        t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
+        t.c_iflag &= ~(tcflag_t)(ICRNL | IXON | INLCR);
+        t.c_cc[VMIN] = 1;
+        t.c_cc[VTIME] = 0;
+        if (tcsetattr(fd, TCSANOW, &t) == 0) {
+            u->host_tty = true;
+            u->tty_fd = fd;
+        }
+    }
+    return true;
+}
+
+void pl011_destroy(Pl011 *u)
+{
+    if (!u)
+        return;
+    if (u->host_tty)
+        tcsetattr(u->tty_fd, TCSANOW, &u->saved);
+    free(u);
+}
+
 void pl011_set_irq(Pl011 *u, IrqLine irq)
 {
     u->irq = irq;
@@ -127,11 +248,14 @@ Pl011 *pl011_create(Machine *m, const char *name, u64 base, FILE *out, IrqLine i
         return NULL;
     u->out = out;
     u->irq = irq;
+    u->m = m;
+    u->host_fd = -1;
     u->cr = 0x300;   /* TXE|RXE at reset (DDI 0183G 3.3.8) */
     u->ifls = 0x12;
     if (!phys_add_mmio(m, name, base, 0x1000, pl011_read, pl011_write, u)) {
         free(u);
         return NULL;
     }
+    machine_add_clock(m, uart_tick, uart_deadline, u);
     return u;
 }

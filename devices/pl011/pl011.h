@@ -19,4 +19,16 @@ void pl011_set_irq(Pl011 *u, IrqLine irq);
  * the RX FIFO is full. */
 bool pl011_rx(Pl011 *u, u8 byte);
 
+/* Queue BYTE to enter M's UART RX FIFO at global step STEP (delivered at the
+ * first round boundary at or after STEP, once the FIFO has room).  The only
+ * path host input takes, so a record/replay layer can store (step, byte).
+ * Returns false if the queue (1024 bytes) is full. */
+bool uart_input_at(Machine *m, u64 step, u8 byte);
+/* Read host input from FD (e.g. 0 = stdin) at round boundaries, without
+ * blocking; a terminal is put in raw mode (Ctrl-A x quits) until
+ * pl011_destroy().  */
+bool pl011_host_input(Pl011 *u, int fd);
+/* Restore the terminal and free. */
+void pl011_destroy(Pl011 *u);
+
 #endif

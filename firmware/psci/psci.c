@@ -96,11 +96,10 @@ void psci_check_wrong_conduit(Cpu *c, Conduit used)
     if (used == CONDUIT_HVC && c->el == 1 && cpu_have_el2(c)) {
         /* Legitimate when a hypervisor emulates PSCI for its guest (seed: an
          * EL1 Linux under an EL2 hypervisor): say where the call goes. */
-        fprintf(f, "PSCI note: %s (0x%08x) issued with HVC at EL1 goes to the EL2 hypervisor "
-                "(VBAR_EL2=0x%llx), which must emulate it%s\n", nm ? nm : "PSCI call", fid,
+        fprintf(f, "PSCI note: %s (0x%08x) via HVC at EL1 goes to the EL2 hypervisor (VBAR_EL2=0x%llx) "
+                "to emulate, not to the firmware%s\n", nm ? nm : "PSCI call", fid,
                 (unsigned long long)c->vbar_el[2],
-                m->psci_conduit == CONDUIT_SMC ? " (and call the firmware with SMC to power real cores)"
-                                                : "");
+                m->psci_conduit == CONDUIT_SMC ? " (its conduit is SMC)" : "");
         return;
     }
     if (m->psci_conduit == CONDUIT_NONE)

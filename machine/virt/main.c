@@ -102,5 +102,6 @@ int main(int argc, char **argv)
         if (!reset || o.no_reboot)
             return code;
         fprintf(stderr, "hyperstep: system reset (#%u)\n", resets + 1);
+        o.reopen_append = true;   /* one trace / serial log across resets */
     }
 }

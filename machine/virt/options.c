@@ -216,6 +216,8 @@ void opt_usage(FILE *f)
           "                       or FVP (Aff1 = cluster, Aff0 = core in cluster)\n"
           "  --pctl-startup all|core0  guest-EL3 mode: cores powered at reset (default all)\n"
           "  --stop-after N       stop after N steps of virtual instruction time (exit 4)\n"
+          "  --rtc-epoch S        PL031 RTC reads S seconds at reset (default 1700000000)\n"
+          "  --no-stdin           do not feed host stdin to the UART\n"
           "  --digest-every N     print a state digest of every core and of memory written every N steps\n"
           "  --digest-file F      write the digests to F instead of the trace output\n"
           "  --expect-digests F   compare with stored digests; first difference -> exit 5\n"
@@ -262,6 +264,7 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         if (a[0] == '-' && a[1] == '-' && strcmp(a, "--trace") && strcmp(a, "--trace-file") &&
             strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help") &&
             strcmp(a, "--mpidr-layout") && strcmp(a, "--pctl-startup") &&
+            strcmp(a, "--rtc-epoch") && strcmp(a, "--no-stdin") &&
             strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests") && strcmp(a, "--step-log") &&
             strcmp(a, "--tarmac"))
             a++;
@@ -383,6 +386,12 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
                 o->pctl_startup_core0 = false;
             else
                 return fail("--pctl-startup %s: expected core0 or all%s", v, "");
+        } else if (!strcmp(a, "--rtc-epoch")) {
+            NEED();
+            if (!opt_parse_u64(v, &o->rtc_epoch) || o->rtc_epoch > 0xffffffffull)
+                return fail("--rtc-epoch %s: expected seconds 0..4294967295%s", v, "");
+        } else if (!strcmp(a, "--no-stdin")) {
+            o->no_stdin = true;
         } else if (!strcmp(a, "--digest-every")) {
             NEED();
             if (!opt_parse_u64(v, &o->digest_every) || !o->digest_every)

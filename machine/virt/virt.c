@@ -15,8 +15,12 @@
 #include "devices/pctl/pctl.h"
 #include "devices/pl011/pl011.h"
 #include "firmware/psci/psci.h"
+#include "devices/gic/gic.h"
+#include "devices/rtc/pl031.h"
+#include "devices/timer/timer.h"
 #include "gdbstub/gdbstub.h"
 #include "machine/virt/virt.h"
+#include "exceptions/pmu.h"
 #include "mmu/mmu.h"
 
 void virt_default_options(VirtOptions *o)
@@ -28,6 +32,7 @@ void virt_default_options(VirtOptions *o)
     o->gic_version = 3;
     o->quantum = 1000;
     o->ns_per_insn = 1;
+    o->rtc_epoch = 1700000000;
 }
 
 /* MPIDR affinity of core I (Arm ARM D17.2.100; MT=0, U=0).
@@ -62,7 +67,7 @@ Machine *virt_create(const VirtOptions *o)
     if (o->trace & TRACE_INSN)
         m->slow |= SLOW_TRACE;
     if (o->trace_file) {
-        m->trace_file = fopen(o->trace_file, "w");
+        m->trace_file = fopen(o->trace_file, o->reopen_append ? "a" : "w");
         if (!m->trace_file) {
             hs_log("hyperstep: cannot open trace file %s", o->trace_file);
             goto fail;
@@ -100,10 +105,12 @@ Machine *virt_create(const VirtOptions *o)
         cpu_reset(c, i, mpidr_for(o, i));
     }
 
+    pmu_attach(m);   /* excel2: PMU counters synced every round (exceptions/pmu.h) */
+
     /* Devices. */
     FILE *serial = stdout;
     if (o->serial_file) {
-        serial = fopen(o->serial_file, "w");
+        serial = fopen(o->serial_file, o->reopen_append ? "a" : "w");
         if (!serial) {
             hs_log("hyperstep: cannot open serial output %s", o->serial_file);
             goto fail;
@@ -112,6 +119,14 @@ Machine *virt_create(const VirtOptions *o)
     IrqLine none = {0};
     m->uart = pl011_create(m, "pl011", VIRT_UART, serial, none);
     if (!m->uart)
+        goto fail;
+    /* Interrupts and devices (devices/gic, timer, rtc). */
+    if (!gic_attach(m, o->gic_version, o->secure) || !timer_attach(m))
+        goto fail;
+    pl011_set_irq(m->uart, gic_spi_line(m, VIRT_UART_SPI));
+    pl011_host_input(m->uart, o->no_stdin ? -1 : 0);
+    m->rtc = pl031_create(m, VIRT_RTC, (u32)o->rtc_epoch, gic_spi_line(m, VIRT_RTC_SPI));
+    if (!m->rtc)
         goto fail;
 
     /* Boot EL and firmware. */
@@ -129,14 +144,14 @@ Machine *virt_create(const VirtOptions *o)
      * EL3 firmware) the power controller owns them: --pctl-startup all
      * (default, as QEMU virt starts every core of a secure-boot guest at the
      * entry) or core0 (FVP pctl.startup=0.0.0.0: secondaries wait for PPONR
-     * and then start at RVBAR_EL3 = the entry). */
+     * and then start at the entry in EL3). */
     if (m->psci_conduit == CONDUIT_NONE) {
         u64 entry = m->cpu[0]->pc;
         if (!pctl_create(m, VIRT_PCTL_BASE))
             goto fail;
+        pctl_set_reset_pc(m, entry);
         for (unsigned i = 0; i < m->ncpu; i++) {
             Cpu *c = m->cpu[i];
-            c->rvbar_el3 = entry;
             if (c->pc == 0)   /* no -device loader,cpu-num=i: the common entry */
                 c->pc = entry;
             if (i > 0 && !o->pctl_startup_core0) {
@@ -167,6 +182,7 @@ void virt_destroy(Machine *m)
             free(m->cpu[i]);
         }
     }
+    pl011_destroy(m->uart);
     if (m->trace_file)
         fclose(m->trace_file);
     free(m->sysreg_index);

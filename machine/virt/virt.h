@@ -64,6 +64,10 @@ typedef struct VirtOptions {
 
     /* ---- smp ---- */
     bool pctl_startup_core0;    /* --pctl-startup core0: guest-EL3 mode powers on core 0 only */
+    bool reopen_append;         /* after SYSTEM_RESET: trace/serial files are appended to */
+    /* devices (gic branch) */
+    u64 rtc_epoch;              /* --rtc-epoch: PL031 counter at reset, seconds */
+    bool no_stdin;              /* --no-stdin: the UART reads no host input */
 } VirtOptions;
 
 void virt_default_options(VirtOptions *o);

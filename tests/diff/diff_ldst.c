@@ -174,7 +174,28 @@ int main(int argc, char **argv)
     if (!m)
         return 2;
     Cpu *c = m->cpu[0];
-    c->hcr_el2 |= HCR_EL2_DC;   /* data memory Normal with the MMU off */
+    /* Data memory must be Normal (unaligned accesses allowed, as in Unicorn):
+     * turn the EL1 stage-1 MMU on with an identity map of the test area in
+     * 4 KiB pages, Normal Write-Back (MAIR attr 0), 39-bit VAs.  Data pages
+     * are EL0+EL1 read/write (AP=01) so LDTR/STTR work; the code and vector
+     * pages are EL1-only (AP=00), since EL0-writable pages are never
+     * executable at EL1.  (HCR_EL2.DC would also make memory Normal, but it
+     * enables stage 2 as well.) */
+    const u64 l1 = 0x47ff0000ull, l2 = l1 + 0x1000, l3 = l1 + 0x2000;
+    u64 d = l2 | 3;
+    phys_write_buf(m, l1 + 8 * 1, &d, 8);          /* VA[38:30] = 1 -> 0x40000000 */
+    d = l3 | 3;
+    phys_write_buf(m, l2, &d, 8);                  /* first 2 MiB */
+    for (u64 pg = 0; pg < 512; pg++) {
+        u64 pa = MEM + (pg << 12);
+        bool code = pa >= CODE && pa < VBAR + 0x1000;
+        d = pa | 1ull << 10 | 3ull << 8 | (code ? 0 : 1ull << 6) | 3;   /* AF, ISH, AP, page */
+        phys_write_buf(m, l3 + 8 * pg, &d, 8);
+    }
+    c->mair_el[1] = 0xff;
+    c->tcr_el[1] = 25 | 1ull << 8 | 1ull << 10 | 3ull << 12 | 1ull << 23;   /* T0SZ=25, WB, ISH, EPD1 */
+    c->ttbr0_el[1] = l1;
+    c->sctlr_el[1] |= SCTLR_M;
     c->vbar_el[1] = VBAR;
     tlb_flush_all(c);
 

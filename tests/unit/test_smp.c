@@ -95,6 +95,7 @@ TEST(psci_cpu_on_errors_and_entry_state)
     /* Success: entry state per DEN0022D 6.4.3. */
     t->x[5] = 0x1234;
     t->sctlr_el[2] |= 1;
+    t->icount = 77;
     ASSERT_EQ(call(c, PSCI_CPU_ON_64, 1, ENTRY + 0x100, 0xc0ffee), PSCI_SUCCESS);
     ASSERT_EQ(t->power, CORE_ON_PENDING);
     ASSERT_EQ(t->pc, ENTRY + 0x100);
@@ -105,6 +106,7 @@ TEST(psci_cpu_on_errors_and_entry_state)
     ASSERT_EQ(t->daif, 0xfu << 6);
     ASSERT_EQ(t->sctlr_el[2] & 1, 0);
     ASSERT_EQ(t->mpidr_el1, 0x80000001ull);
+    ASSERT_EQ(t->icount, 77);   /* retired-instruction count survives the power cycle */
     ASSERT_TRUE(!strcmp(core_state_reason(t, buf, sizeof(buf)), "on-pending"));
     ASSERT_EQ(call(c, PSCI_CPU_ON_64, 1, ENTRY, 0), (u64)(s64)PSCI_ON_PENDING);
     ASSERT_TRUE(strstr(last(m).cause, "core 1 has a CPU_ON pending since step"));
@@ -207,19 +209,24 @@ TEST(mpidr_layouts)
     ASSERT_EQ(m->cpu[17]->mpidr_el1, 0x80000101ull);
     ASSERT_EQ(m->cpu[17]->mpidr_el1 & (1u << 24), 0);   /* MT = 0 */
     virt_destroy(m);
-    o.gic_version = 2;
+    o.gic_version = 2;   /* at most 8 cores: Aff0 only */
+    o.smp = 8;
     m = virt_create(&o);
-    ASSERT_EQ(m->cpu[9]->mpidr_el1, 0x80000101ull);
+    ASSERT_TRUE(m);
+    ASSERT_EQ(m->cpu[7]->mpidr_el1, 0x80000007ull);
     virt_destroy(m);
+    o.gic_version = 3;
     o.smp = 8;
     o.clusters = 2;
     o.mpidr_fvp = true;
     m = virt_create(&o);
+    ASSERT_TRUE(m);
     ASSERT_EQ(m->cpu[5]->mpidr_el1, 0x80000101ull);
     ASSERT_TRUE(psci_find_core(m, 0x103) == m->cpu[7]);
     virt_destroy(m);
     o.clusters = 1;   /* FVP default: 4 cores per cluster */
     m = virt_create(&o);
+    ASSERT_TRUE(m);
     ASSERT_EQ(m->cpu[4]->mpidr_el1, 0x80000100ull);
     virt_destroy(m);
 }
@@ -243,7 +250,8 @@ TEST(pctl_power_controller)
     ASSERT_TRUE(phys_write(m, m->cpu[0], VIRT_PCTL_BASE + PCTL_PPONR, 4, 2));
     ASSERT_EQ(t->power, CORE_ON_PENDING);
     ASSERT_EQ(t->el, 3);
-    ASSERT_EQ(t->pc, ENTRY);   /* RVBAR_EL3 */
+    ASSERT_EQ(t->pc, ENTRY);   /* the boot entry */
+    ASSERT_EQ(t->rvbar_el3, 0);   /* reads 0, as QEMU */
     u32 s = rd(m, PCTL_PSYSR);
     ASSERT_EQ(s & PCTL_PSYSR_AFF_L0, PCTL_PSYSR_AFF_L0);
     ASSERT_EQ((s >> PCTL_PSYSR_WK_SHIFT) & 3, PCTL_WK_PPONR);

@@ -10,6 +10,25 @@ _start:
     mrs     x19, mpidr_el1
     and     x19, x19, #0xff          /* core number (Aff0) */
     bl      hs_set_stack             /* SP for this EL and core */
+    /* Enable SIMD&FP at every EL before any C code runs (guests built
+     * without -mgeneral-regs-only use V registers, e.g. in varargs
+     * prologues): CPTR_EL3.TFP=0, CPTR_EL2.TFP=0 (RES1 bits 13:12, 9:0 kept
+     * set; only if EL2 is implemented), CPACR_EL1.FPEN=11 (Arm ARM D1.x). */
+    mrs     x0, CurrentEL
+    lsr     x0, x0, #2
+    cmp     x0, #3
+    b.ne    7f
+    msr     cptr_el3, xzr
+7:  cmp     x0, #2
+    b.lt    8f
+    mrs     x1, id_aa64pfr0_el1
+    ubfx    x1, x1, #8, #4
+    cbz     x1, 8f
+    mov     x1, #0x33ff
+    msr     cptr_el2, x1
+8:  mov     x1, #(3 << 20)
+    msr     cpacr_el1, x1
+    isb
     mrs     x0, CurrentEL
     lsr     x0, x0, #2
     adr     x1, hs_vectors

@@ -10,6 +10,7 @@
 int hs_failures, hs_checks;
 volatile struct hs_exc hs_last;
 volatile int hs_exc_skip;
+volatile u64 hs_scr_clear;
 volatile int hs_secure_lower;
 volatile int hs_psci_use_hvc = -1;
 int (*volatile hs_exc_hook)(hs_frame *f, int el, int type);
@@ -139,6 +140,7 @@ void hs_eret_to_lower(int target, u64 (*fn)(u64), u64 arg, u64 sp)
     if (cur == 3) {
         u64 scr = READ_SYSREG(scr_el3) | (1ul << 10) | (1ul << 8);
         scr = hs_secure_lower ? scr & ~1ul : scr | 1ul;
+        scr &= ~hs_scr_clear;
         WRITE_SYSREG(scr_el3, scr);
         if (target == 2) {
             WRITE_SYSREG(sp_el2, sp);

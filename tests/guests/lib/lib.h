@@ -60,6 +60,9 @@ extern int (*volatile hs_exc_hook)(hs_frame *f, int el, int type);
  * HCR_EL2.RW are set as needed. */
 u64 hs_call_lower(int target, u64 (*fn)(u64), u64 arg, u64 sp);
 extern volatile int hs_secure_lower;
+/* SCR_EL3 bits hs_call_lower clears after setting its own (e.g. HCE, to
+ * test HVC with SCR_EL3.HCE=0 at a lower EL that returns by SMC). */
+extern volatile u64 hs_scr_clear;
 
 /* PSCI through the conduit (default SMC at EL2, HVC at EL1). */
 s64 hs_psci(u32 fid, u64 a1, u64 a2, u64 a3);
