@@ -283,7 +283,8 @@ def sc_regs(o, c):
                                    'set $x0 = 0x1234abcd', 'p/x $x0', 'p/x $MPIDR_EL1', 'p/x $VBAR_EL2',
                                    'stepi', 'stepi', 'p/x $VBAR_EL2', 'p/x $x0', 'p/x $cpsr',
                                    'set $TPIDR_EL2 = 0x55', 'p/x $TPIDR_EL2', 'monitor el',
-                                   'p $v0', 'info registers pc'])
+                                   'p $v0', 'info registers pc', 'p/x $CNTFRQ_EL0', 'p $ICC_IAR1_EL1',
+                                   'info registers ICC_SRE_EL2'])
         c.outputs.append(out)
         c.want(out, r'^\$1 = 0x0$', 'HCR_EL2 reads 0 at EL2 boot')
         c.want(out, r'^\$2 = 8$', 'CurrentEL = EL2 << 2')
@@ -296,6 +297,9 @@ def sc_regs(o, c):
         c.want(out, r'^\$10 = 0x55$', 'TPIDR_EL2 written')
         c.want(out, r'HCR_EL2=0x80000000: VM=0 .* RW=1', 'monitor el decodes HCR_EL2')
         c.want(out, r'pc +0x40000008', 'info registers pc')
+        c.want(out, r'^\$12 = 0x3b9aca0$', 'CNTFRQ_EL0 (timer rows of the sysreg table) listed')
+        c.want(out, r'^\$13 = void$', 'ICC_IAR1_EL1 not listed (reading it acknowledges an interrupt)')
+        c.want(out, r'^ICC_SRE_EL2 +0x', 'GICv3 ICC_* registers listed')
     finally:
         hs.stop()
 
