@@ -79,6 +79,53 @@ def gdb(port, elf, cmds, timeout=60):
     return p.stdout.decode(errors='replace')
 
 
+class BgGdb:
+    """gdb in the background (own session), output in a file, so the test
+    can wait for a marker before interrupting or killing it."""
+
+    def __init__(self, port, elf, cmds):
+        """In CMDS, the word MARK is replaced by a command that creates a
+        marker file (gdb's output is block-buffered, so it cannot be watched)."""
+        fd, self.marker = tempfile.mkstemp(prefix='hs-gdb-mark-')
+        os.close(fd)
+        os.unlink(self.marker)
+        cmds = ['shell touch ' + self.marker if x == 'MARK' else x for x in cmds]
+        self.out = tempfile.TemporaryFile()
+        self.p = subprocess.Popen(gdb_args(port, elf, cmds), stdout=self.out, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def text(self):
+        self.out.seek(0)
+        return self.out.read().decode(errors='replace')
+
+    def wait_mark(self, settle=1.0, timeout=30):
+        """Wait until gdb ran the MARK command, then SETTLE seconds more (for
+        the command after it, e.g. 'continue', to reach the stub)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline and self.p.poll() is None:
+            if os.path.exists(self.marker):
+                os.unlink(self.marker)
+                time.sleep(settle)
+                return True
+            time.sleep(0.05)
+        return False
+
+    def kill(self):
+        try:
+            os.killpg(self.p.pid, signal.SIGKILL)   # gdb and any 'shell' child
+        except ProcessLookupError:
+            pass
+        self.p.wait(10)
+        return self.text()
+
+    def finish(self, timeout=30):
+        try:
+            self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return 'TIMEOUT ' + self.kill()
+        return self.text()
+
+
 class Skip(Exception):
     """A dependency of the scenario is missing from this build (exit 77)."""
 
@@ -374,19 +421,13 @@ def sc_killed(o, c):
     hs = Hyperstep(o.hyperstep, o.elf, wait=False)
     try:
         # A gdb that is killed while the guest runs ('continue' never returns).
-        g = subprocess.Popen(gdb_args(hs.port, o.elf, ['p *(long *)&slots', 'continue']), stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        time.sleep(2.0)
-        g.kill()
-        out0 = g.communicate(timeout=10)[0].decode(errors='replace')
+        g = BgGdb(hs.port, o.elf, ['p *(long *)&slots', 'MARK', 'continue'])
+        c.ok(g.wait_mark(), 'first gdb reached continue')
+        out0 = g.kill()
         # One killed while the guest is stopped (sitting at a breakpoint).
-        g = subprocess.Popen(gdb_args(hs.port, o.elf, ['break sec_store', 'break store0', 'continue',
-                                                       'shell sleep 30']),
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                             start_new_session=True)
-        time.sleep(2.5)
-        os.killpg(g.pid, signal.SIGKILL)   # gdb and its 'shell sleep'
-        out1 = g.communicate(timeout=10)[0].decode(errors='replace')
+        g = BgGdb(hs.port, o.elf, ['break sec_store', 'break store0', 'continue', 'MARK', 'shell sleep 60'])
+        c.ok(g.wait_mark(settle=0.2), 'second gdb stopped at a breakpoint')
+        out1 = g.kill()
         time.sleep(0.3)
         out2 = gdb(hs.port, o.elf, ['p *(long *)&slots', 'info threads', 'shell sleep 0.3', 'detach'])
         out3 = gdb(hs.port, o.elf, ['p *(long *)&slots', 'detach'])
@@ -405,15 +446,10 @@ def sc_killed(o, c):
 def sc_ctrlc(o, c):
     hs = Hyperstep(o.hyperstep, o.elf, wait=False)
     try:
-        g = subprocess.Popen(gdb_args(hs.port, o.elf, ['continue', 'info threads', 'p *(long *)&slots', 'kill']),
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        time.sleep(2.0)
-        g.send_signal(signal.SIGINT)
-        try:
-            out = g.communicate(timeout=30)[0].decode(errors='replace')
-        except subprocess.TimeoutExpired:
-            g.kill()
-            out = 'TIMEOUT ' + g.communicate()[0].decode(errors='replace')
+        g = BgGdb(hs.port, o.elf, ['MARK', 'continue', 'info threads', 'p *(long *)&slots', 'kill'])
+        c.ok(g.wait_mark(), 'gdb reached continue')
+        g.p.send_signal(signal.SIGINT)
+        out = g.finish()
         c.outputs.append(out)
         c.want(out, r'received signal SIGINT', 'Ctrl-C stops the running guest')
         c.want(out, r'^\$1 = \d+', 'registers/memory readable after the interrupt')
