@@ -333,8 +333,8 @@ bool gdb_insn_hook(Cpu *c)
         s->wskip_valid |= 1u << i;
     }
     stop_loop(s, &e, true);
-    if (s->exiting)
-        return true;
+    if (s->exiting || c->m->exit_requested)
+        return true;   /* kill, or a step ran SYSTEM_OFF / semihosting exit */
     return (s->frozen & (1u << i)) != 0;
 }
 
