@@ -153,13 +153,27 @@ static inline u64 alu_rbit64(u64 x)
 }
 
 /* CRC32/CRC32C update of ACC with the low BYTES bytes of VAL, little-endian,
- * reflected polynomial POLY (0xEDB88320 for CRC32, 0x82F63B78 for CRC32C);
- * no pre/post inversion (Arm ARM C6.2 CRC32B..CRC32CX). */
-static inline u32 alu_crc32(u32 acc, u64 val, unsigned bytes, u32 poly)
+ * reflected polynomial (CRC32: 0x04C11DB7 -> 0xEDB88320, CRC32C: 0x1EDC6F41
+ * -> 0x82F63B78); no pre/post inversion (Arm ARM C6.2 CRC32B..CRC32CX).
+ * Four bits per step through a 16-entry table computed at compile time:
+ * entry i is i shifted through the bitwise CRC four times. */
+#define ALU_CRC_B1(c, p) (((c) >> 1) ^ (((c) & 1) ? (p) : 0u))
+#define ALU_CRC_N(i, p) ALU_CRC_B1(ALU_CRC_B1(ALU_CRC_B1(ALU_CRC_B1((u32)(i), p), p), p), p)
+#define ALU_CRC_ROW(p)                                                          \
+    { ALU_CRC_N(0, p), ALU_CRC_N(1, p), ALU_CRC_N(2, p), ALU_CRC_N(3, p),        \
+      ALU_CRC_N(4, p), ALU_CRC_N(5, p), ALU_CRC_N(6, p), ALU_CRC_N(7, p),        \
+      ALU_CRC_N(8, p), ALU_CRC_N(9, p), ALU_CRC_N(10, p), ALU_CRC_N(11, p),      \
+      ALU_CRC_N(12, p), ALU_CRC_N(13, p), ALU_CRC_N(14, p), ALU_CRC_N(15, p) }
+
+/* CASTAGNOLI selects CRC32C. */
+static inline u32 alu_crc32(u32 acc, u64 val, unsigned bytes, bool castagnoli)
 {
-    for (unsigned i = 0; i < bytes * 8; i++) {
-        acc ^= (u32)(val >> i) & 1;
-        acc = (acc >> 1) ^ (poly & -(acc & 1));
+    static const u32 nib[2][16] = { ALU_CRC_ROW(0xEDB88320u), ALU_CRC_ROW(0x82F63B78u) };
+    const u32 *t = nib[castagnoli];
+    for (unsigned i = 0; i < bytes; i++) {
+        acc ^= (u32)(val >> (8 * i)) & 0xff;
+        acc = (acc >> 4) ^ t[acc & 15];
+        acc = (acc >> 4) ^ t[acc & 15];
     }
     return acc;
 }

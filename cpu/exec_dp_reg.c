@@ -117,7 +117,7 @@ void exec_DP_2src(Cpu *c, const A_DP_2src *a)
     case 0x14: case 0x15: case 0x16: case 0x17: { /* CRC32C{B,H,W,X} */
         unsigned sz = a->opcode & 3;
         UNDEF_IF(sf != (sz == 3), "CRC32: sf does not match the size");
-        r = alu_crc32((u32)n, m, 1u << sz, (a->opcode & 4) ? 0x82F63B78u : 0xEDB88320u);
+        r = alu_crc32((u32)n, m, 1u << sz, (a->opcode & 4) != 0);
         break;
     }
     default:

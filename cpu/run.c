@@ -128,7 +128,7 @@ __attribute__((noinline)) static void run_loop(Cpu *c)
     Machine *m = c->m;
     const u8 *host = NULL;
     DecodedInsn *code = NULL;
-    u64 page_va = 1;   /* never equal to a page address */
+    u64 page_va = ~0ull;   /* bits 11:2 set: never equals pc & (TLB_PAGE_MASK | 3) */
     u64 page_gen = 0;
 
     for (;;) {
@@ -139,7 +139,8 @@ __attribute__((noinline)) static void run_loop(Cpu *c)
         if (unlikely(c->budget <= 0))
             break;
         u64 pc = c->pc;
-        if (unlikely((pc & TLB_PAGE_MASK) != page_va || c->tlb->gen != page_gen || (pc & 3))) {
+        /* page_va has bits 1:0 clear, so a misaligned PC also takes this branch. */
+        if (unlikely((pc & (TLB_PAGE_MASK | 3)) != page_va || c->tlb->gen != page_gen)) {
             if (pc & 3)
                 exc_take_sync(c, exc_default_target(c), syn(EC_PC_ALIGN, 0), pc, true, pc,
                               "PC not 4-byte aligned");
@@ -312,6 +313,8 @@ int machine_run(Machine *m)
         }
         /* Every core sleeps: jump virtual time to the next device deadline. */
         u64 d = next_deadline(m);
+        if (d == UINT64_MAX && m->idle_wait && m->idle_wait(m))
+            continue;   /* host input arrived while every core slept */
         if (d == UINT64_MAX) {
             bool any_on = false;
             for (unsigned i = 0; i < m->ncpu; i++)

@@ -309,8 +309,11 @@ static const SysRegDesc core_rows[] = {
     CONSTREG("ID_AA64ISAR0_EL1", 3, 0, 0, 6, 0, SR_PL1_R, 0x0000000000011120ull, acc_tid3),
     CONSTREG("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, SR_PL1_R, 0, acc_tid3),
     /* MMFR0: PARange=40 bits, 16-bit ASIDs, SNSMem, little-endian only
-     * (BigEnd=0: SCTLR.EE is RES0 here), 4K/64K granules (as A53: TGran16=0). */
-    CONSTREG("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, SR_PL1_R, 0x0000000000001022ull, acc_tid3),
+     * (BigEnd=0: SCTLR.EE is RES0 here), 4K, 16K and 64K granules.  A real
+     * A53 has TGran16=0; the MMU implements the 16K granule (mmu/walk.c) and
+     * says so honestly here (TGran16=1), so software that probes it can use
+     * it; this is the one identity difference from a Cortex-A53. */
+    CONSTREG("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, SR_PL1_R, 0x0000000000101022ull, acc_tid3),
     CONSTREG("ID_AA64MMFR1_EL1", 3, 0, 0, 7, 1, SR_PL1_R, 0, acc_tid3),
     { ROW("CCSIDR_EL1", 3, 1, 0, 0, 0, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tid2, .read = rd_ccsidr },
     CONSTREG("CLIDR_EL1", 3, 1, 0, 0, 1, SR_PL1_R, 0x0a200023, acc_tid2),

@@ -228,6 +228,8 @@ static bool taken_now(const Cpu *c, unsigned target, u32 maskbit)
 
 bool exc_check_async(Cpu *c)
 {
+    if (c->m->async_refresh)
+        c->m->async_refresh(c);   /* GICv3: IRQ/FIQ depends on EL and security state */
     u32 lines = c->irq_lines;
     static const struct { u32 line; u32 mask; unsigned off; const char *name; int kind; } phys[] = {
         {CPU_LINE_SERROR, PSTATE_A, VEC_SERROR, "SError", ROUTE_SERROR},

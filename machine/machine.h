@@ -119,6 +119,13 @@ struct Machine {
      * if the machine must stop running (debugger stop). */
     bool (*poll)(Machine *m);
 
+    /* Called when every core sleeps and no device has a deadline: may block
+     * on host input (UART); returns true if the run should go on. */
+    bool (*idle_wait)(Machine *m);
+    /* Record/replay (machine/virt/record.c), NULL when off. */
+    void *record;
+    void *replay;
+
     /* Disassembler handle (trace/), created on first use. */
     void *capstone;
     /* Unimplemented-feature messages already logged (hashes). */
@@ -141,6 +148,12 @@ struct Machine {
     /* Core machine_run() is running now (NULL between slots): the clock of
      * power changes one core makes to another (cpu/power.c). */
     Cpu *current;
+
+    /* ---- devices (gic) ---- */
+    /* Called by exc_check_async() before it samples Cpu.irq_lines, so an
+     * interrupt controller whose IRQ/FIQ choice depends on the core's EL and
+     * security state (GICv3, IHI 0069 4.6.2) can refresh it; NULL if none. */
+    void (*async_refresh)(Cpu *c);
 };
 
 /* ---- physical memory map (mmu/physmem.c) ---- */

@@ -28,7 +28,8 @@ static SrAccess acc_tlbi_el1(Cpu *c, const SysRegDesc *r, bool isread)
     return trap_check_tlbi(c);
 }
 
-/* EL2 operations executed at EL3 need SCR_EL3.NS=1 (no Secure EL2 in v8.0). */
+/* AT S1E2x/S12Ex executed at EL3 need SCR_EL3.NS=1 (no Secure EL2 in v8.0:
+ * UNDEFINED otherwise).  EL2 TLBIs are permitted at EL3 in either state. */
 static SrAccess acc_el2_op(Cpu *c, const SysRegDesc *r, bool isread)
 {
     (void)r; (void)isread;
@@ -335,13 +336,13 @@ static const SysRegDesc mmu_rows[] = {
     TLBI1("VAAE1IS", 3, 3), TLBI1("VALE1IS", 3, 5), TLBI1("VAALE1IS", 3, 7),
     TLBI1("VMALLE1", 7, 0), TLBI1("VAE1", 7, 1), TLBI1("ASIDE1", 7, 2),
     TLBI1("VAAE1", 7, 3), TLBI1("VALE1", 7, 5), TLBI1("VAALE1", 7, 7),
-    TLBI2("IPAS2E1IS", 0, 1, acc_el2_op), TLBI2("IPAS2LE1IS", 0, 5, acc_el2_op),
-    TLBI2("ALLE2IS", 3, 0, acc_el2_op), TLBI2("VAE2IS", 3, 1, acc_el2_op),
-    TLBI2("ALLE1IS", 3, 4, NULL), TLBI2("VALE2IS", 3, 5, acc_el2_op),
+    TLBI2("IPAS2E1IS", 0, 1, NULL), TLBI2("IPAS2LE1IS", 0, 5, NULL),
+    TLBI2("ALLE2IS", 3, 0, NULL), TLBI2("VAE2IS", 3, 1, NULL),
+    TLBI2("ALLE1IS", 3, 4, NULL), TLBI2("VALE2IS", 3, 5, NULL),
     TLBI2("VMALLS12E1IS", 3, 6, NULL),
-    TLBI2("IPAS2E1", 4, 1, acc_el2_op), TLBI2("IPAS2LE1", 4, 5, acc_el2_op),
-    TLBI2("ALLE2", 7, 0, acc_el2_op), TLBI2("VAE2", 7, 1, acc_el2_op),
-    TLBI2("ALLE1", 7, 4, NULL), TLBI2("VALE2", 7, 5, acc_el2_op),
+    TLBI2("IPAS2E1", 4, 1, NULL), TLBI2("IPAS2LE1", 4, 5, NULL),
+    TLBI2("ALLE2", 7, 0, NULL), TLBI2("VAE2", 7, 1, NULL),
+    TLBI2("ALLE1", 7, 4, NULL), TLBI2("VALE2", 7, 5, NULL),
     TLBI2("VMALLS12E1", 7, 6, NULL),
     TLBI3("ALLE3IS", 3, 0), TLBI3("VAE3IS", 3, 1), TLBI3("VALE3IS", 3, 5),
     TLBI3("ALLE3", 7, 0), TLBI3("VAE3", 7, 1), TLBI3("VALE3", 7, 5),

@@ -3,6 +3,7 @@
  * instruction fetch: translate, check alignment (Arm ARM B2.5), raise the
  * architectural abort, access RAM or MMIO, refill the TLB.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +147,27 @@ static NORETURN void raise_simple(Cpu *c, u64 va, AccType acc, unsigned flags, F
     mmu_raise_fault(c, va, acc, flags, &f);
 }
 
+/* --trace mmu: one line per translation done by the slow path. */
+static void trace_translation(Cpu *c, u64 va, AccType acc, MmuIdx idx, const TransResult *r,
+                              const Fault *f)
+{
+    static const char *const regime[MMU_IDX_COUNT] = {"NS-EL10/0", "NS-EL10/1", "S-EL10/0",
+                                                      "S-EL10/1", "EL2", "EL3"};
+    static const char *const kind[] = {"read", "write", "fetch"};
+    FILE *out = trace_out(c->m);
+    trace_prefix(c);
+    fprintf(out, "MMU  %s %s VA 0x%llx", regime[idx], kind[acc], (unsigned long long)va);
+    if (r)
+        fprintf(out, " -> PA 0x%llx%s attr 0x%02x perm %c%c%c size 2^%u%s asid %u vmid %u\n",
+                (unsigned long long)r->pa, r->ns ? " NS" : " S", r->attr, r->perm & 1 ? 'r' : '-',
+                r->perm & 2 ? 'w' : '-', r->perm & 4 ? 'x' : '-', r->page_bits,
+                r->global ? " global" : "", r->asid, r->vmid);
+    else
+        fprintf(out, ": fault FSC 0x%02x level %d%s%s ipa 0x%llx\n", mmu_fault_fsc(f), f->level,
+                f->stage2 ? " stage 2" : "", f->s1ptw ? " (S1PTW)" : "",
+                (unsigned long long)f->ipa);
+}
+
 /* Translate + locate; raises on any fault.  Returns the region. */
 static MemRegion *resolve(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx,
                           unsigned flags, TransResult *r)
@@ -153,7 +175,10 @@ static MemRegion *resolve(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx
     Fault f;
     if ((va & (size - 1)) && ((flags & MEMF_ALIGN) || (regime_sctlr(c, idx) & SCTLR_A)))
         raise_simple(c, va, acc, flags, FAULT_ALIGNMENT);
-    if (!mmu_translate(c, va, acc, idx, r, &f))
+    bool ok = mmu_translate(c, va, acc, idx, r, &f);
+    if (unlikely(c->m->trace & TRACE_MMU))
+        trace_translation(c, va, acc, idx, ok ? r : NULL, &f);
+    if (!ok)
         mmu_raise_fault(c, va, acc, flags, &f);
     if ((va & (size - 1)) && acc != ACC_EXEC && is_device(r->attr))
         raise_simple(c, va, acc, flags, FAULT_ALIGNMENT);
@@ -190,7 +215,8 @@ u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
     if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
         /* Translate both pages before reading, so a fault leaves no effect. */
         u64 v = 0;
-        resolve(c, va, 1, ACC_READ, idx, flags, &r);
+        /* Full size first: an unaligned access to Device memory faults. */
+        resolve(c, va, size, ACC_READ, idx, flags, &r);
         resolve(c, va + size - 1, 1, ACC_READ, idx, flags, &r);
         for (unsigned i = 0; i < size; i++)
             v |= mmu_read_slow(c, va + i, 1, idx, flags) << (8 * i);
@@ -219,7 +245,7 @@ void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned
         gdb_watch_hook(c, va, size, true, flags);   /* may abandon the instruction */
     c->tlb->misses++;
     if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
-        resolve(c, va, 1, ACC_WRITE, idx, flags, &r);
+        resolve(c, va, size, ACC_WRITE, idx, flags, &r);
         resolve(c, va + size - 1, 1, ACC_WRITE, idx, flags, &r);
         for (unsigned i = 0; i < size; i++)
             mmu_write_slow(c, va + i, 1, (val >> (8 * i)) & 0xff, idx, flags);

@@ -104,7 +104,8 @@ bool mmu_translate_ex(Cpu *c, u64 va, AccType acc, MmuIdx idx, unsigned flags,
     r->walk_level = 0;
     r->sh = 0;
     bool s2 = mmu_s2_enabled(c, idx);
-    if (mmu_s1_enabled(c, idx)) {
+    bool s1on = mmu_s1_enabled(c, idx);
+    if (s1on) {
         if (!mmu_walk_s1(c, va, acc, idx, r, f))
             return false;
         if (!(flags & MEMF_NOPERM) && !perm_ok(r->perm, acc)) {
@@ -167,7 +168,8 @@ bool mmu_translate_ex(Cpu *c, u64 va, AccType acc, MmuIdx idx, unsigned flags,
         r->asid = s1.asid;
         r->global = s1.global;
         r->ns = true;
-        if (s1.page_bits < r->page_bits)
+        /* Mapping size: the smaller stage (stage 1 off maps flat). */
+        if (s1on && s1.page_bits < r->page_bits)
             r->page_bits = s1.page_bits;
     }
     return true;

@@ -35,47 +35,34 @@ u64 digest_hash(u64 h, const void *p, size_t len)
     return h ^ (h >> 31);
 }
 
-bool digest_setup(Machine *m, u64 every, const char *out, const char *expect, char *err, size_t errlen)
+bool digest_setup_streams(Machine *m, u64 every, FILE *out, bool own_out, FILE *expect,
+                          const char *expect_name, char *err, size_t errlen)
 {
     DigestState *d = calloc(1, sizeof(*d));
     if (!d)
         return false;
-    d->out = out ? fopen(out, "w") : NULL;
-    d->own_out = out != NULL;
-    if (out && !d->out) {
-        snprintf(err, errlen, "cannot write digest file %s", out);
-        free(d);
-        return false;
-    }
-    if (expect) {
-        d->expect = fopen(expect, "r");
-        if (!d->expect) {
-            snprintf(err, errlen, "cannot read expected digests %s", expect);
-            if (d->own_out)
-                fclose(d->out);
-            free(d);
-            return false;
-        }
-    }
-    /* The stored list names its cadence and quantum: use them. */
+    d->out = out;
+    d->own_out = own_out;
+    d->expect = expect;
+    /* The stored list names its cadence and quantum: use them.  Lines before
+     * the digest header (a record file's own header) are skipped. */
     if (d->expect) {
-        char hdr[256];
+        char hdr[4096];
         unsigned long long ev = 0, q = 0;
-        if (!fgets(hdr, sizeof(hdr), d->expect) ||
-            sscanf(hdr, "hyperstep-digests v1 every=%llu quantum=%llu", &ev, &q) != 2 || !ev || !q) {
-            snprintf(err, errlen, "%s: not a hyperstep digest list (missing 'hyperstep-digests v1' header)", expect);
-            fclose(d->expect);
-            if (d->own_out)
-                fclose(d->out);
-            free(d);
-            return false;
+        bool found = false;
+        while (fgets(hdr, sizeof(hdr), d->expect)) {
+            if (sscanf(hdr, "hyperstep-digests v1 every=%llu quantum=%llu", &ev, &q) == 2) {
+                found = ev && q;
+                break;
+            }
         }
-        if (q != m->quantum) {
-            snprintf(err, errlen, "%s was recorded with --quantum %llu, this run uses %llu", expect, q,
-                     (unsigned long long)m->quantum);
-            fclose(d->expect);
-            if (d->own_out)
-                fclose(d->out);
+        if (!found || q != m->quantum) {
+            if (!found)
+                snprintf(err, errlen, "%s: not a hyperstep digest list (missing 'hyperstep-digests v1' header)",
+                         expect_name);
+            else
+                snprintf(err, errlen, "%s was recorded with --quantum %llu, this run uses %llu", expect_name, q,
+                         (unsigned long long)m->quantum);
             free(d);
             return false;
         }
@@ -86,6 +73,29 @@ bool digest_setup(Machine *m, u64 every, const char *out, const char *expect, ch
     m->next_digest = every;
     fprintf(d->out ? d->out : trace_out(m), "hyperstep-digests v1 every=%llu quantum=%llu\n",
             (unsigned long long)every, (unsigned long long)m->quantum);
+    return true;
+}
+
+bool digest_setup(Machine *m, u64 every, const char *out, const char *expect, char *err, size_t errlen)
+{
+    FILE *fo = NULL, *fe = NULL;
+    if (out && !(fo = fopen(out, "w"))) {
+        snprintf(err, errlen, "cannot write digest file %s", out);
+        return false;
+    }
+    if (expect && !(fe = fopen(expect, "r"))) {
+        snprintf(err, errlen, "cannot read expected digests %s", expect);
+        if (fo)
+            fclose(fo);
+        return false;
+    }
+    if (!digest_setup_streams(m, every, fo, fo != NULL, fe, expect, err, errlen)) {
+        if (fo)
+            fclose(fo);
+        if (fe)
+            fclose(fe);
+        return false;
+    }
     return true;
 }
 
@@ -152,8 +162,12 @@ static int format_core(const Cpu *c, u64 step, char *buf, size_t n)
 static void compare(Machine *m, DigestState *d, const char *got)
 {
     char want[2048];
-    d->expect_line++;
-    if (!fgets(want, sizeof(want), d->expect)) {
+    char *r;
+    do {   /* a record file interleaves input events ("in ...") with the digests */
+        d->expect_line++;
+        r = fgets(want, sizeof(want), d->expect);
+    } while (r && !strncmp(want, "in ", 3));
+    if (!r) {
         fprintf(stderr, "hyperstep: digest mismatch: the run continues past the end of the expected "
                 "digests (line %u): %s\n", d->expect_line, got);
         d->failed = true;
@@ -163,8 +177,9 @@ static void compare(Machine *m, DigestState *d, const char *got)
     if (!strcmp(want, got))
         return;
     d->failed = true;
-    fprintf(stderr, "hyperstep: digest mismatch at expected line %u\n  expected: %s\n  got:      %s\n",
-            d->expect_line, want, got);
+    fprintf(stderr, "hyperstep: digest mismatch at step %llu (expected line %u): the run diverges from the "
+            "recorded one\n  expected: %s\n  got:      %s\n",
+            (unsigned long long)m->steps, d->expect_line, want, got);
     /* Name the fields that differ. */
     char a[2048], b[2048];
     snprintf(a, sizeof(a), "%s", want);
@@ -217,7 +232,10 @@ int digest_finish(Machine *m, int code)
         digest_checkpoint(m);
     if (!d->failed && d->expect) {
         char want[2048];
-        if (fgets(want, sizeof(want), d->expect)) {
+        char *r;
+        while ((r = fgets(want, sizeof(want), d->expect)) && !strncmp(want, "in ", 3))
+            ;
+        if (r) {
             want[strcspn(want, "\n")] = 0;
             fprintf(stderr, "hyperstep: digest mismatch: the run ended at step %llu but the expected "
                     "digests continue: %s\n", (unsigned long long)m->steps, want);

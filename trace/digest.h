@@ -10,12 +10,19 @@
 #ifndef EMU_TRACE_DIGEST_H
 #define EMU_TRACE_DIGEST_H
 
+#include <stdio.h>
+
 #include "machine/machine.h"
 
 /* Enable checkpoints every EVERY steps (> 0).  OUT: file to write them to
  * (NULL: the trace output); EXPECT: stored list to compare with (NULL: none).
  * Returns false with ERR filled if a file cannot be opened. */
 bool digest_setup(Machine *m, u64 every, const char *out, const char *expect, char *err, size_t errlen);
+/* The same on open streams (OUT NULL: the trace output; OWN_OUT: close it
+ * at the end; EXPECT is read from its current position and closed at the
+ * end; EXPECT_NAME names it in messages). */
+bool digest_setup_streams(Machine *m, u64 every, FILE *out, bool own_out, FILE *expect,
+                          const char *expect_name, char *err, size_t errlen);
 /* Take a checkpoint now (called by the scheduler at round boundaries).
  * On a mismatch with the expected list: prints the first difference, stops
  * the machine with exit code 5. */

@@ -47,8 +47,8 @@ static bool targets_cpu(Gic *g, unsigned cpu, unsigned intid)
     if (intid < 32)
         return true;
     const GicIrq *q = &g->irq[intid];
-    if (g->version == 2)
-        return (q->targets >> cpu) & 1;
+    if (g->version == 2)   /* uniprocessor: ITARGETSR is irrelevant (IHI 0048B 4.3.12) */
+        return g->ncpu == 1 || ((q->targets >> cpu) & 1);
     if (q->route & (1ull << 31)) {
         /* 1-of-N: deliver to the lowest-numbered core whose interface has the
          * group enabled (a deterministic choice the architecture permits). */
@@ -346,10 +346,15 @@ void gic_update_cpu(Gic *g, unsigned cpu)
 
     unsigned prio;
     unsigned id = gic_hppi(g, cpu, 3, &prio);
+    /* GICv3 with two security states: Group 0 is always FIQ; Non-secure
+     * Group 1 is IRQ in Non-secure EL0-2 and FIQ at EL3 or in Secure state
+     * (IHI 0069 4.6.2 "Interrupt assignment to IRQ and FIQ signals"). */
+    gc->sec_signal = c->el == 3 || !c->ns;
     if (id != GIC_SPURIOUS) {
         unsigned grp = gic_irq(g, cpu, id)->group;
+        bool fiq = grp == 0 ? (g->version == 3 || gc->fiqen) : (g->version == 3 && g->security && gc->sec_signal);
         if (beats_masks(gc, prio, grp))
-            lines |= (grp == 0 && (g->version == 3 || gc->fiqen)) ? CPU_LINE_FIQ : CPU_LINE_IRQ;
+            lines |= fiq ? CPU_LINE_FIQ : CPU_LINE_IRQ;
     }
     if (lines != gc->lines) {
         const u32 mine = CPU_LINE_IRQ | CPU_LINE_FIQ | CPU_LINE_VIRQ | CPU_LINE_VFIQ;
@@ -412,6 +417,15 @@ IrqLine gic_ppi_line(Machine *m, unsigned cpu, unsigned intid)
     return l;
 }
 
+/* Machine.async_refresh: recompute when the core crossed between
+ * Non-secure EL0-2 and EL3/Secure (cheap test, rare recomputation). */
+static void gic_async_refresh(Cpu *c)
+{
+    Gic *g = c->m->gic;
+    if ((c->el == 3 || !c->ns) != g->cpu[c->index].sec_signal)
+        gic_update_cpu(g, c->index);
+}
+
 /* Front ends (gicv2.c, gicv3.c). */
 bool gicv2_map(Gic *g);
 bool gicv3_map(Gic *g);
@@ -452,5 +466,7 @@ bool gic_attach(Machine *m, int version, bool security)
     }
     if (version == 3)
         m->gic_sysregs = true;
+    if (version == 3 && security)
+        m->async_refresh = gic_async_refresh;
     return true;
 }

@@ -94,6 +94,7 @@ typedef struct GicCpu {
     GicVif v;
     u32 lines;              /* CPU_LINE_* this GIC currently drives */
     bool maint_level;       /* maintenance interrupt output */
+    bool sec_signal;        /* GICv3: core was at EL3 or Secure when lines were computed */
 } GicCpu;
 
 struct Gic {

@@ -137,11 +137,11 @@ static unsigned sec_pending_id(Gic *g, unsigned cpu, bool ack)
 {
     GicCpu *gc = &g->cpu[cpu];
     unsigned id = gic_hppi(g, cpu, 3, NULL);
-    if (id != GIC_SPURIOUS && gic_irq(g, cpu, id)->group == 1 && !gc->ackctl && g->security)
+    if (id != GIC_SPURIOUS && gic_irq(g, cpu, id)->group == 1 && !gc->ackctl)
         return 1022;
     if (!ack)
         return id;
-    return gic_ack(g, cpu, gc->ackctl || !g->security ? 3 : 1);
+    return gic_ack(g, cpu, gc->ackctl ? 3 : 1);
 }
 
 static bool gicc_read(void *opaque, Cpu *c, u64 off, unsigned size, u64 *val)
@@ -336,6 +336,7 @@ static bool gicv_write(void *opaque, Cpu *c, u64 off, unsigned size, u64 val)
     case 0x08: v->vmcr = (v->vmcr & ~(7ull << 21)) | (u64)((val & 7) < 2 ? 2 : val & 7) << 21; break;
     case 0x1c: v->vmcr = (v->vmcr & ~(7ull << 18)) | (u64)((val & 7) < 3 ? 3 : val & 7) << 18; break;
     case 0x10: case 0x24: gic_veoi(g, cpu, (unsigned)val & 0x3ff); return true;
+    case 0xd0: v->ap[0] = (u32)val; v->ap[1] = 0; break;   /* GICV_APR0 = GICH_APR */
     case 0x1000: gic_vdeactivate(g, cpu, (unsigned)val & 0x3ff); return true;
     default: return true;
     }

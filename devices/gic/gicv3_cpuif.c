@@ -65,6 +65,19 @@ static SrAccess acc_icc(Cpu *c, const SysRegDesc *r, bool isread)
             }
         }
     }
+    /* SCR_EL3.FIQ traps Group 0 registers, SCR_EL3.IRQ Group 1 ones, both
+     * together the common and SGI registers, from EL1 (unless virtualised by
+     * HCR_EL2.FMO/IMO) and EL2 to EL3 (IHI 0069 12.2, register access
+     * pseudocode). */
+    if (cpu_have_el3(c) && c->el < 3 && (c->el == 2 || !is_virtual(c, k))) {
+        bool fiq = (c->scr_el3 & SCR_EL3_FIQ) != 0, irq = (c->scr_el3 & SCR_EL3_IRQ) != 0;
+        bool trap = k == KG0 ? fiq : k == KG1 ? irq : (k == KCOMMON || k == KSGI) ? fiq && irq : false;
+        if (trap) {
+            c->trap_reason = k == KG0 ? "SCR_EL3.FIQ=1 (Group 0 register)" : k == KG1 ? "SCR_EL3.IRQ=1 (Group 1 register)"
+                                                                           : "SCR_EL3.IRQ=FIQ=1";
+            return SR_TRAP_EL3;
+        }
+    }
     return SR_OK;
 }
 
@@ -107,11 +120,24 @@ static void wr_pmr(Cpu *c, const SysRegDesc *r, u64 v)
     gic_update_cpu(gic_of(c), c->index);
 }
 
+/* ICC_IAR0/HPPIR0 at EL3: INTID 1021 says the highest-priority pending
+ * interrupt is Non-secure Group 1 (IHI 0069 2.2.1 special INTIDs). */
+static bool el3_g1ns_special(Cpu *c, unsigned g)
+{
+    Gic *gic = gic_of(c);
+    if (g != 0 || c->el != 3 || !gic->security)
+        return false;
+    unsigned id = gic_hppi(gic, c->index, 3, NULL);
+    return id != GIC_SPURIOUS && gic_irq(gic, c->index, id)->group == 1;
+}
+
 static u64 rd_iar(Cpu *c, const SysRegDesc *r)
 {
     unsigned g = grp_of(r);
     if (is_virtual(c, kind_of(r)))
         return gic_vack(gic_of(c), c->index, 1u << g);
+    if (el3_g1ns_special(c, g))
+        return 1021;
     return gic_ack(gic_of(c), c->index, 1u << g);
 }
 
@@ -142,6 +168,8 @@ static u64 rd_hppir(Cpu *c, const SysRegDesc *r)
         unsigned i = gic_vhppi_lr(gic_of(c), c->index, 1u << g);
         return i < GIC_NLR ? LR_VINTID(gcpu(c)->v.lr[i]) : GIC_SPURIOUS;
     }
+    if (el3_g1ns_special(c, g))
+        return 1021;
     return gic_hppi(gic_of(c), c->index, 1u << g, NULL);
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "devices/pl011/pl011.h"
+#include "machine/virt/record.h"
 
 /* Host input queue: bytes stamped with the global step at which they enter
  * the RX FIFO (uart_input_at); a record/replay layer stores these pairs. */
@@ -40,6 +41,8 @@ struct Pl011 {
     bool saw_ctrl_a;
     struct termios saved;    /* terminal mode to restore */
     unsigned rounds;
+    void (*record)(void *opaque, u64 step, u8 byte);   /* record/replay hook */
+    void *record_opaque;
 };
 
 /* PrimeCell identification (DDI 0183G 3.3.14-3.3.15). */
@@ -141,6 +144,8 @@ bool uart_input_at(Machine *m, u64 step, u8 byte)
         if (step < last)
             step = last;   /* keep the queue ordered by step */
     }
+    if (m->record)
+        record_input(m, step, byte);
     unsigned i = (u->in_head + u->in_count) % IN_QUEUE;
     u->inq[i].step = step;
     u->inq[i].byte = byte;
@@ -179,8 +184,15 @@ static void poll_host(Pl011 *u)
                 continue;
             }
         }
-        uart_input_at(u->m, u->m->steps, b);
+        if (uart_input_at(u->m, u->m->steps, b) && u->record)
+            u->record(u->record_opaque, u->m->steps, b);
     }
+}
+
+void pl011_set_recorder(Pl011 *u, void (*record)(void *opaque, u64 step, u8 byte), void *opaque)
+{
+    u->record = record;
+    u->record_opaque = opaque;
 }
 
 static void uart_tick(void *opaque, u64 now_ns)
@@ -204,14 +216,32 @@ static u64 uart_deadline(void *opaque)
         u64 s = u->inq[u->in_head].step;
         return s <= m->steps ? m->round_start_ns : m->round_start_ns + (s - m->steps) * m->ns_per_insn;
     }
-    if (u->host_fd >= 0)   /* waiting for the host: look again in 1 ms of virtual time */
-        return m->round_start_ns + 1000000;
+    /* Waiting only for the host is not a deadline: virtual time stands still
+     * while the machine idles for input (uart_idle_wait), so typed input
+     * enters at the same step however long the user takes to type. */
     return UINT64_MAX;
+}
+
+/* Machine.idle_wait: every core sleeps and no device has a deadline; block
+ * (host wall time, not guest time) until host input arrives.  False when
+ * there is no host input left to wait for. */
+static bool uart_idle_wait(Machine *m)
+{
+    Pl011 *u = m->uart;
+    if (!u || u->host_fd < 0)
+        return false;
+    struct pollfd p = {.fd = u->host_fd, .events = POLLIN};
+    if (poll(&p, 1, -1) < 0)
+        return false;
+    poll_host(u);
+    return u->in_count != 0 || u->host_fd >= 0;
 }
 
 bool pl011_host_input(Pl011 *u, int fd)
 {
     u->host_fd = fd;
+    if (fd >= 0)
+        u->m->idle_wait = uart_idle_wait;
     if (fd >= 0 && isatty(fd) && tcgetattr(fd, &u->saved) == 0) {
         struct termios t = u->saved;
         t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);

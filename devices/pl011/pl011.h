@@ -28,6 +28,10 @@ bool uart_input_at(Machine *m, u64 step, u8 byte);
  * blocking; a terminal is put in raw mode (Ctrl-A x quits) until
  * pl011_destroy().  */
 bool pl011_host_input(Pl011 *u, int fd);
+/* Call RECORD(opaque, step, byte) for every byte taken from the host (after
+ * it is queued with uart_input_at), so a record/replay layer can store the
+ * pairs and later replay them with uart_input_at() and no host input. */
+void pl011_set_recorder(Pl011 *u, void (*record)(void *opaque, u64 step, u8 byte), void *opaque);
 /* Restore the terminal and free. */
 void pl011_destroy(Pl011 *u);
 

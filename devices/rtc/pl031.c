@@ -20,7 +20,8 @@ struct Pl031 {
     u32 last;           /* counter at the previous clock tick */
 };
 
-static const u8 ids[8] = {0x31, 0x10, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
+/* PeriphID2 = 0x14 (revision 1) as QEMU 7.2 reports. */
+static const u8 ids[8] = {0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
 static u32 count_at(const Pl031 *r, u64 ns)
 {

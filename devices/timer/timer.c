@@ -135,11 +135,14 @@ static u64 deadline(void *opaque)
         for (unsigned t = 0; t < T_N; t++) {
             if (!(tc->ctl[t] & CTL_ENABLE) || (tc->ctl[t] & CTL_IMASK) || tc->out[t])
                 continue;
-            u64 target = tc->cval[t] + (t == T_VIRT ? c->cntvoff_el2 : 0);
-            if (t == T_VIRT && target < tc->cval[t])
-                continue;   /* wraps: never in practice */
-            if (target <= pct_now)
-                target = pct_now + 1;
+            /* Physical count at which this timer's count reaches CVAL
+             * (counts compare unsigned, modulo 2^64). */
+            u64 cnt = tcount(c, t, pct_now);
+            if (cnt >= tc->cval[t])
+                continue;   /* condition already met: fired at the last tick */
+            u64 target = pct_now + (tc->cval[t] - cnt);
+            if (target < pct_now)
+                continue;   /* beyond the end of time */
             if (target < best)
                 best = target;
         }

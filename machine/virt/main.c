@@ -8,6 +8,7 @@
 
 #include "machine/virt/options.h"
 #include "machine/virt/virt.h"
+#include "machine/virt/record.h"
 #include "trace/digest.h"
 #include "trace/steplog.h"
 #include "trace/tarmac.h"
@@ -61,7 +62,17 @@ int main(int argc, char **argv)
             return 0;
         }
         m->stop_after = o.stop_after;
-        if (o.digest_every || o.expect_digests) {
+        if (o.record || o.replay) {
+            char err[1024];
+            bool ok = o.record ? record_start(m, &o, argc, argv, o.record,
+                                              o.digest_every ? o.digest_every : 1000000, err, sizeof(err))
+                               : replay_start(m, &o, argc, argv, o.replay, err, sizeof(err));
+            if (!ok) {
+                fprintf(stderr, "hyperstep: %s\n", err);
+                virt_destroy(m);
+                return 1;
+            }
+        } else if (o.digest_every || o.expect_digests) {
             char err[256];
             if (!digest_setup(m, o.digest_every ? o.digest_every : 1000000, o.digest_file, o.expect_digests,
                               err, sizeof(err))) {
@@ -93,6 +104,7 @@ int main(int argc, char **argv)
         steplog_finish(m);
         tarmac_finish(m);
         code = digest_finish(m, code);
+        record_finish(m);
         fflush(stdout);
         bool reset = m->reset_requested;
         virt_destroy(m);

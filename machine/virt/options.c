@@ -223,6 +223,8 @@ void opt_usage(FILE *f)
           "  --expect-digests F   compare with stored digests; first difference -> exit 5\n"
           "  --step-log F         one line per retired instruction with its register delta ('-' = stdout)\n"
           "  --tarmac F           Tarmac trace (instructions, register writes, memory accesses)\n"
+          "  --record F           record host input (UART) with its steps, plus checkpoints\n"
+          "  --replay F           replay a record: same input at the same steps; divergence -> exit 5\n"
           "hyperstep replay-diff A B   first differing step of two step logs or digest lists\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
@@ -266,7 +268,7 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             strcmp(a, "--mpidr-layout") && strcmp(a, "--pctl-startup") &&
             strcmp(a, "--rtc-epoch") && strcmp(a, "--no-stdin") &&
             strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests") && strcmp(a, "--step-log") &&
-            strcmp(a, "--tarmac"))
+            strcmp(a, "--tarmac") && strcmp(a, "--record") && strcmp(a, "--replay"))
             a++;
 #define NEED()                                                      \
     do {                                                            \
@@ -399,6 +401,13 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         } else if (!strcmp(a, "--digest-file")) {
             NEED();
             o->digest_file = v;
+        } else if (!strcmp(a, "--record")) {
+            NEED();
+            o->record = v;
+        } else if (!strcmp(a, "--replay")) {
+            NEED();
+            o->replay = v;
+            o->no_stdin = true;   /* input comes from the record */
         } else if (!strcmp(a, "--tarmac")) {
             NEED();
             o->tarmac = v;
@@ -415,5 +424,7 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
     }
     if (o->gdb_wait && !o->gdb)
         return fail("-S (start stopped) needs a debugger connection: add -s or -gdb DEV%s%s", "", "");
+    if (o->record && o->replay)
+        return fail("--record and --replay cannot be used together%s%s", "", "");
     return OPT_OK;
 }

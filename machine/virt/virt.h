@@ -59,6 +59,7 @@ typedef struct VirtOptions {
     const char *digest_file, *expect_digests;
     const char *step_log;       /* --step-log F */
     const char *tarmac;         /* --tarmac F */
+    const char *record, *replay;  /* --record F / --replay F */
     const char *gdb;            /* NULL, or "tcp::PORT" / "unix:PATH" */
     bool gdb_wait;              /* -S */
 

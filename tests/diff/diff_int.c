@@ -18,7 +18,10 @@
  * accesses is reported as a failure as well (it means a missing or extra
  * UNDEF); for loads/stores it is expected (alignment and SP-alignment checks
  * with the MMU off, which QEMU 5 / Unicorn 2.0 does not implement) and only
- * counted.
+ * counted, as are store-exclusives whose status register overlaps Rt/Rn
+ * (CONSTRAINED UNPREDICTABLE, Arm ARM K1.2: QEMU UNDEFs, hyperstep executes).
+ * Both local exclusive monitors are cleared (CLREX) before every exclusive.
+ * No Unicorn bug has needed excluding for these classes so far.
  *
  * Usage: diff_int [--iterations N] [--seed S] [--only NAME] [--verbose]
  */
@@ -193,6 +196,22 @@ static void hs_get_state(Ctx *x, State *s)
     s->nzcv = x->c->nzcv;
 }
 
+/* (Re)create the Unicorn engine with the RAM window mapped (contents are
+ * synced by the caller).  Unicorn 2.0.1 grows its translated-code state
+ * with every uc_ctl_remove_cache() and eventually crashed (SIGSEGV in
+ * cpu_restore_state from an unaligned exclusive access) after ~3M
+ * single-instruction runs, so main() restarts it every UC_RESTART_EVERY. */
+#define UC_RESTART_EVERY 100000
+static void uc_restart(Ctx *x)
+{
+    if (x->uc)
+        uc_close(x->uc);
+    uc_check(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &x->uc), "open");
+    /* Default CPU model (Cortex-A72, ARMv8.0 + CRC32 like the A53):
+     * selecting UC_CPU_ARM64_A53 asserts in Unicorn 2.0.1 (num_ases). */
+    uc_check(uc_mem_map(x->uc, RAM_BASE, RAM_SIZE, UC_PROT_ALL), "mem_map");
+}
+
 /* Copy hyperstep's RAM window into Unicorn's (after a divergence that the
  * test tolerates, e.g. a store only one side executed). */
 static void sync_ram(Ctx *x)
@@ -259,14 +278,6 @@ static int compare_ram(Ctx *x)
         }
     }
     return bad;
-}
-
-/* Narrow exclusions of genuine Unicorn 2.0.1 (QEMU 5.0) bugs; each must cite
- * the Arm ARM rule it breaks.  Returns a reason or NULL. */
-static const char *unicorn_bug(u32 insn)
-{
-    (void)insn;
-    return NULL;
 }
 
 static bool pattern_allowed(const DecodePattern *p, bool *memory)
@@ -338,10 +349,7 @@ int main(int argc, char **argv)
     x.c = x.m->cpu[0];
     x.hs_mem = malloc(RAM_SIZE);
     x.uc_mem = malloc(RAM_SIZE);
-    uc_check(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &x.uc), "open");
-    /* Default CPU model (Cortex-A72, ARMv8.0 + CRC32 like the A53):
-     * selecting UC_CPU_ARM64_A53 asserts in Unicorn 2.0.1 (num_ases). */
-    uc_check(uc_mem_map(x.uc, RAM_BASE, RAM_SIZE, UC_PROT_ALL), "mem_map");
+    uc_restart(&x);
     if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &x.cs) != CS_ERR_OK) {
         fprintf(stderr, "diff_int: capstone\n");
         return 2;
@@ -355,9 +363,13 @@ int main(int argc, char **argv)
     phys_write_buf(x.m, RAM_BASE, x.hs_mem, RAM_SIZE);
     sync_ram(&x);
 
-    u64 executed = 0, both_exc = 0, asym = 0, mismatches = 0, excluded = 0;
+    u64 executed = 0, both_exc = 0, asym = 0, mismatches = 0;
     clock_t t0 = clock();
     for (u64 it = 0; it < iterations; it++) {
+        if (it && it % UC_RESTART_EVERY == 0) {
+            uc_restart(&x);
+            sync_ram(&x);
+        }
         PatStat *st = &ps[rnd(&rng) % np];
         /* Half the words get sparse random bits (density 1/8), so classes
          * whose reserved fields must be zero (ADC op2, 1-source opcode2...)
@@ -374,11 +386,6 @@ int main(int argc, char **argv)
                 continue;
             }
             st = by_index[owner - a64_patterns];
-        }
-        const char *bug = unicorn_bug(insn);
-        if (bug) {
-            excluded++;
-            continue;
         }
         st->tried++;
 
@@ -471,9 +478,9 @@ int main(int argc, char **argv)
     double ratio = tried ? (double)executed / (double)tried : 0;
     printf("diff_int: %" PRIu64 " instructions: %" PRIu64 " executed on both (%.1f%%), %" PRIu64
            " raised on both, %" PRIu64 " raised on one side only (%" PRIu64 " outside loads/stores), %"
-           PRIu64 " excluded (unicorn bugs), %" PRIu64 " mismatches; %.2f s\n",
-           tried, executed, ratio * 100, both_exc, asym, asym_nomem, excluded, mismatches, secs);
-    if (tried && ratio < MIN_EXEC_RATIO) {
+           PRIu64 " mismatches; %.2f s\n",
+           tried, executed, ratio * 100, both_exc, asym, asym_nomem, mismatches, secs);
+    if (!only && tried && ratio < MIN_EXEC_RATIO) {   /* one class alone may be mostly reserved encodings */
         printf("diff_int: FAIL: only %.1f%% executed (need %.0f%%)\n", ratio * 100, MIN_EXEC_RATIO * 100);
         fail = 1;
     }

@@ -191,6 +191,29 @@ static void test_unallocated(void)
     hs_exc_skip = 0;
 }
 
+/* A branch to a misaligned address completes; the next fetch takes a PC
+ * alignment fault (EC 0x22) with ELR = FAR = the misaligned PC.  The hook
+ * resumes at the branch's return address (X30 from BLR). */
+static int pc_align_hook(hs_frame *f, int el, int type)
+{
+    if (type != 0 || (hs_last.esr >> 26) != 0x22)
+        return 0;
+    __asm__ volatile("msr elr_el1, %0" ::"r"(f->x[30]));
+    return 1;
+}
+
+static void test_pc_alignment(void)
+{
+    hs_exc_reset();
+    hs_exc_hook = pc_align_hook;
+    u64 target = (u64)&test_pc_alignment + 2;
+    __asm__ volatile("blr %0" ::"r"(target) : "x30", "memory");
+    hs_exc_hook = 0;
+    CHECK_EQ(hs_last.count, 1);
+    CHECK_EQ(hs_last.esr >> 26, 0x22);
+    CHECK_EQ(hs_last.elr, target);
+}
+
 int main(void)
 {
     test_logical_imm();
@@ -201,5 +224,6 @@ int main(void)
     test_2src();
     test_3src();
     test_unallocated();
+    test_pc_alignment();
     return hs_report();
 }

@@ -15,21 +15,38 @@
 
 static u32 lines(Machine *m, unsigned cpu) { return m->cpu[cpu]->irq_lines; }
 
-/* GICv3 at EL3 with Group 1 NS and Group 0 enabled everywhere, PMR open. */
+/* GICv3 without security extensions (secure=off, GICD_CTLR.DS=1), cores
+ * at Non-secure EL2 with both groups enabled and PMR open. */
 static Machine *v3_setup(unsigned smp)
 {
-    Machine *m = board_new(3, smp, true, true);
+    Machine *m = board_new(3, smp, false, true);
     if (!m)
         return NULL;
-    mmio_wr(m, 0, GICD, 3);   /* EnableGrp0 | EnableGrp1NS */
+    mmio_wr(m, 0, GICD, 3);   /* EnableGrp0 | EnableGrp1 */
     for (unsigned i = 0; i < smp; i++) {
         Cpu *c = m->cpu[i];
-        board_at(c, 3, false, 0);
+        board_at(c, 2, true, 0);
         sr_wr(c, "ICC_PMR_EL1", 0xff);
-        sr_wr(c, "ICC_IGRPEN1_EL3", 1);
+        sr_wr(c, "ICC_IGRPEN1_EL1", 1);
         sr_wr(c, "ICC_IGRPEN0_EL1", 1);
         mmio_wr(m, i, GICR(i) + 0x14, 0);   /* wake */
     }
+    return m;
+}
+
+/* GICv3 with two security states (secure=on), core 0 at EL3. */
+static Machine *v3_setup_secure(void)
+{
+    Machine *m = board_new(3, 1, true, true);
+    if (!m)
+        return NULL;
+    Cpu *c = m->cpu[0];
+    board_at(c, 3, false, 0);
+    mmio_wr(m, 0, GICD, 3);
+    sr_wr(c, "ICC_PMR_EL1", 0xff);
+    sr_wr(c, "ICC_IGRPEN1_EL3", 1);
+    sr_wr(c, "ICC_IGRPEN0_EL1", 1);
+    mmio_wr(m, 0, GICR(0) + 0x14, 0);
     return m;
 }
 
@@ -61,7 +78,7 @@ TEST(gicv3_sgi_self_ack_eoi)
     mmio_wr(m, 0, SGI(0) + 0x400, 0x80u << 24);    /* priority 0x80 */
     mmio_wr(m, 0, SGI(0) + 0x100, 1u << 3);       /* enable */
     ASSERT_EQ(lines(m, 0), 0);
-    sr_wr(c, "ICC_ASGI1R_EL1", 3ull << 24 | 1);   /* from EL3: Non-secure Group 1, to Aff0=0 */
+    sr_wr(c, "ICC_SGI1R_EL1", 3ull << 24 | 1);    /* Non-secure Group 1, to Aff0=0 */
     ASSERT_EQ(lines(m, 0) & CPU_LINE_IRQ, CPU_LINE_IRQ);
     ASSERT_EQ(mmio_rd(m, 0, SGI(0) + 0x200) & (1u << 3), 1u << 3);   /* ISPENDR0 */
     ASSERT_EQ(sr_rd(c, "ICC_HPPIR1_EL1"), 3);
@@ -86,13 +103,13 @@ TEST(gicv3_sgi_affinity_targeting)
         mmio_wr(m, i, SGI(i) + 0x100, 1u << 1);
     }
     /* Aff0 targets 1 and 3. */
-    sr_wr(m->cpu[0], "ICC_ASGI1R_EL1", 1ull << 24 | 0xa);
+    sr_wr(m->cpu[0], "ICC_SGI1R_EL1", 1ull << 24 | 0xa);
     ASSERT_EQ(lines(m, 0), 0);
     ASSERT_EQ(lines(m, 1), CPU_LINE_IRQ);
     ASSERT_EQ(lines(m, 2), 0);
     ASSERT_EQ(lines(m, 3), CPU_LINE_IRQ);
     /* IRM=1: everyone but the sender. */
-    sr_wr(m->cpu[3], "ICC_ASGI1R_EL1", 1ull << 40 | 1ull << 24);
+    sr_wr(m->cpu[3], "ICC_SGI1R_EL1", 1ull << 40 | 1ull << 24);
     ASSERT_EQ(lines(m, 0), CPU_LINE_IRQ);
     ASSERT_EQ(lines(m, 2), CPU_LINE_IRQ);
     ASSERT_EQ(sr_rd(m->cpu[1], "ICC_IAR1_EL1"), 1);
@@ -178,7 +195,8 @@ TEST(gicv3_eoimode_split_and_group0_fiq)
     mmio_wr(m, 0, SGI(0) + 0x100, 1u << 7);
     sr_wr(c, "ICC_SGI0R_EL1", 7ull << 24 | 1);
     ASSERT_EQ(lines(m, 0), CPU_LINE_FIQ);
-    sr_wr(c, "ICC_CTLR_EL3", 1u << 2);   /* EOImode_EL3 */
+    sr_wr(c, "ICC_CTLR_EL1", 2);   /* EOImode */
+    ASSERT_EQ(sr_rd(c, "ICC_CTLR_EL1") & 3, 2);
     ASSERT_EQ(sr_rd(c, "ICC_IAR0_EL1"), 7);
     sr_wr(c, "ICC_EOIR0_EL1", 7);
     ASSERT_EQ(sr_rd(c, "ICC_RPR_EL1"), 0xff);                       /* priority dropped */
@@ -236,9 +254,58 @@ TEST(gicv3_virtual_interface_and_maintenance)
     virt_destroy(m);
 }
 
+TEST(gicv3_group1ns_is_fiq_at_el3)
+{
+    Machine *m = v3_setup_secure();
+    Cpu *c = m->cpu[0];
+    /* Non-secure accesses see only Group 1: configure from EL3. */
+    mmio_wr(m, 0, SGI(0) + 0x80, 1u << 4);
+    mmio_wr(m, 0, SGI(0) + 0x100, 1u << 4);
+    board_at(c, 2, true, 0);
+    ASSERT_EQ(mmio_rd(m, 0, SGI(0) + 0x80), 0);   /* IGROUPR0 RAZ to Non-secure */
+    sr_wr(c, "ICC_SGI1R_EL1", 4ull << 24 | 1);
+    m->async_refresh(c);
+    ASSERT_EQ(lines(m, 0), CPU_LINE_IRQ);
+    board_at(c, 3, false, 0);      /* to EL3: the run loop's exc_check_async refreshes */
+    m->async_refresh(c);
+    ASSERT_EQ(lines(m, 0), CPU_LINE_FIQ);
+    ASSERT_EQ(sr_rd(c, "ICC_HPPIR0_EL1"), 1021);
+    ASSERT_EQ(sr_rd(c, "ICC_IAR0_EL1"), 1021);   /* not acknowledged */
+    board_at(c, 1, true, 0);
+    m->async_refresh(c);
+    ASSERT_EQ(lines(m, 0), CPU_LINE_IRQ);
+    ASSERT_EQ(sr_rd(c, "ICC_IAR1_EL1"), 4);
+    virt_destroy(m);
+}
+
+TEST(gicv3_scr_el3_traps)
+{
+    Machine *m = v3_setup_secure();
+    Cpu *c = m->cpu[0];
+    u64 v;
+    u32 esr = 0;
+    c->scr_el3 |= SCR_EL3_FIQ;
+    board_at(c, 2, true, 0);
+    c->scr_el3 |= SCR_EL3_FIQ;
+    ASSERT_EQ(sr_access(c, "ICC_IAR0_EL1", true, &v, &esr), 3);
+    ASSERT_EQ(esr >> 26, 0x18);
+    board_at(c, 2, true, 0);
+    c->scr_el3 |= SCR_EL3_FIQ;
+    ASSERT_EQ(sr_access(c, "ICC_IAR1_EL1", true, &v, &esr), 0);    /* Group 1: not trapped */
+    ASSERT_EQ(sr_access(c, "ICC_PMR_EL1", true, &v, &esr), 0);     /* needs IRQ and FIQ */
+    c->scr_el3 |= SCR_EL3_IRQ;
+    ASSERT_EQ(sr_access(c, "ICC_PMR_EL1", true, &v, &esr), 3);
+    /* EL1 with HCR_EL2.FMO: the virtual interface, no EL3 trap. */
+    board_at(c, 1, true, HCR_EL2_FMO | HCR_EL2_IMO);
+    c->scr_el3 |= SCR_EL3_FIQ | SCR_EL3_IRQ;
+    ASSERT_EQ(sr_access(c, "ICC_IAR0_EL1", true, &v, &esr), 0);
+    ASSERT_EQ(v, 1023);
+    virt_destroy(m);
+}
+
 TEST(gicv3_sre_enable_traps)
 {
-    Machine *m = v3_setup(1);
+    Machine *m = v3_setup_secure();
     Cpu *c = m->cpu[0];
     board_at(c, 2, true, 0);
     sr_wr(c, "ICC_SRE_EL2", 7);    /* Enable=0 */

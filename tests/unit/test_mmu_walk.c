@@ -391,3 +391,69 @@ TEST(mmu_tlb_block_asid_vmid_invalidation)
     ASSERT_TRUE(!SLOT(0x40210000)->valid);
     virt_destroy(m);
 }
+
+TEST(mmu_walk_stage2_64k_16k_and_bad_sl0)
+{
+    Machine *m = mk(true);
+    Cpu *c = m->cpu[0];
+    TransResult r;
+    Fault f;
+    c->sctlr_el[1] &= ~SCTLR_M;
+    c->hcr_el2 |= HCR_EL2_VM;
+    /* 64K: T0SZ=24, SL0=1 -> level 2 (2048 entries), level-3 64K pages */
+    const u64 A2 = 0x40180000, A3 = 0x40190000;
+    c->vtcr_el2 = 24 | 1u << 6 | 1u << 14 | 2u << 16;
+    c->vttbr_el2 = A2;
+    wr64(m, A2 + 2 * 8, tbl(A3));
+    wr64(m, A3 + 1 * 8, page(0x40a10000, 3ull << 6 | 0xfull << 2));
+    ASSERT_TRUE(xlate(c, 0x40011234, ACC_WRITE, MMU_NS_E10_1, &r, &f));
+    ASSERT_EQ(r.pa, 0x40a11234);
+    ASSERT_EQ(r.page_bits, 16);
+    ASSERT_TRUE(!xlate(c, 0x40021234, ACC_READ, MMU_NS_E10_1, &r, &f));
+    ASSERT_TRUE(f.stage2);
+    ASSERT_EQ(f.level, 3);
+    /* 16K: T0SZ=28 (36-bit IPA), SL0=1 -> level 2, 16K pages */
+    const u64 B2 = 0x401a0000, B3 = 0x401a4000;
+    c->vtcr_el2 = 28 | 1u << 6 | 2u << 14 | 2u << 16;
+    c->vttbr_el2 = B2;
+    wr64(m, B2 + 32 * 8, tbl(B3));
+    wr64(m, B3 + 3 * 8, page(0x40b0c000, 1ull << 6 | 0xfull << 2));   /* read-only */
+    ASSERT_TRUE(xlate(c, 0x4000c010, ACC_READ, MMU_NS_E10_1, &r, &f));
+    ASSERT_EQ(r.pa, 0x40b0c010);
+    ASSERT_TRUE(!xlate(c, 0x4000c010, ACC_WRITE, MMU_NS_E10_1, &r, &f));
+    ASSERT_EQ(f.type, FAULT_PERMISSION);
+    ASSERT_EQ(f.level, 3);
+    /* SL0 inconsistent with T0SZ (4K, level 2 start, 40-bit IPA: 1024
+     * concatenated tables > 16): stage-2 Translation fault */
+    c->vtcr_el2 = 24 | 0u << 6 | 2u << 16;
+    ASSERT_TRUE(!xlate(c, 0x4000c010, ACC_READ, MMU_NS_E10_1, &r, &f));
+    ASSERT_EQ(f.type, FAULT_TRANSLATION);
+    ASSERT_TRUE(f.stage2);
+    virt_destroy(m);
+}
+
+TEST(mmu_walk_secure_ns_and_nstable)
+{
+    Machine *m = mk(false);
+    Cpu *c = m->cpu[0];
+    const u64 L1 = 0x401b0000, L2 = 0x401b1000, L2n = 0x401b2000;
+    setup_s1_4k(c, 25, L1);
+    wr64(m, L1 + 1 * 8, tbl(L2));
+    wr64(m, L1 + 2 * 8, tbl(L2n) | 1ull << 63);          /* NSTable */
+    wr64(m, L2 + 0 * 8, block(0x40200000, AP_RW_EL1));   /* Secure PA */
+    wr64(m, L2 + 1 * 8, block(0x40400000, AP_RW_EL1 | 1 << 5));   /* NS=1 */
+    wr64(m, L2n + 0 * 8, block(0x40600000, AP_RW_EL1));
+    TransResult r;
+    Fault f;
+    ASSERT_TRUE(xlate(c, 0x40000000, ACC_READ, MMU_S_E10_1, &r, &f));
+    ASSERT_EQ(r.ns, 0);
+    ASSERT_TRUE(xlate(c, 0x40200000, ACC_READ, MMU_S_E10_1, &r, &f));
+    ASSERT_EQ(r.ns, 1);
+    ASSERT_TRUE(xlate(c, 0x80000000, ACC_READ, MMU_S_E10_1, &r, &f));
+    ASSERT_EQ(r.ns, 1);
+    ASSERT_EQ(r.pa, 0x40600000);
+    /* the Non-secure regime ignores NS */
+    ASSERT_TRUE(xlate(c, 0x40000000, ACC_READ, MMU_NS_E10_1, &r, &f));
+    ASSERT_EQ(r.ns, 1);
+    virt_destroy(m);
+}

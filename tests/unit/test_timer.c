@@ -2,6 +2,8 @@
  * tests/unit/test_timer.c — generic timer registers, outputs, traps and
  * idle deadline; PL031 RTC; PL011 deterministic input queue.
  */
+#include <unistd.h>
+
 #include "test.h"
 #include "hs_board.h"
 #include "devices/gic/gic.h"
@@ -146,7 +148,7 @@ TEST(pl031_rtc)
     ASSERT_TRUE(m);
     ASSERT_EQ(mmio_rd(m, 0, RTC + 0xfe0), 0x31);
     ASSERT_EQ(mmio_rd(m, 0, RTC + 0xfe4), 0x10);
-    ASSERT_EQ(mmio_rd(m, 0, RTC + 0xfe8), 0x04);
+    ASSERT_EQ(mmio_rd(m, 0, RTC + 0xfe8), 0x14);
     ASSERT_EQ(mmio_rd(m, 0, RTC + 0xff0), 0x0d);
     ASSERT_EQ(mmio_rd(m, 0, RTC + 0xffc), 0xb1);
     ASSERT_EQ(mmio_rd(m, 0, RTC), 1700000000);
@@ -188,5 +190,33 @@ TEST(pl011_input_at_steps)
     m->steps = 3000;
     board_tick(m, 3000);
     ASSERT_EQ(mmio_rd(m, 0, UART + 0x00), 'i');
+    virt_destroy(m);
+}
+
+static void rec(void *opaque, u64 step, u8 byte)
+{
+    u64 *log = opaque;
+    log[log[0] + 1] = step << 8 | byte;
+    log[0]++;
+}
+
+TEST(pl011_host_input_recorded)
+{
+    Machine *m = board_new(3, 1, true, true);
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    ASSERT_EQ(write(fds[1], "ok", 2), 2);
+    close(fds[1]);
+    u64 log[8] = {0};
+    pl011_host_input(m->uart, fds[0]);
+    pl011_set_recorder(m->uart, rec, log);
+    m->steps = 5000;
+    board_tick(m, 5000);
+    ASSERT_EQ(log[0], 2);
+    ASSERT_EQ(log[1], 5000ull << 8 | 'o');
+    ASSERT_EQ(log[2], 5000ull << 8 | 'k');
+    ASSERT_EQ(mmio_rd(m, 0, UART), 'o');
+    ASSERT_EQ(mmio_rd(m, 0, UART), 'k');
+    close(fds[0]);
     virt_destroy(m);
 }
