@@ -279,33 +279,38 @@ def sc_options(o, c):
 
 
 def sc_step(o, c):
-    hs = Hyperstep(o.hyperstep, o.elf, smp=5)
+    # 6 cores: 0-2 count, 3 powers itself off, 4 sleeps in WFI (still
+    # on-pending until stepped: its first instruction is the WFI), 5 is never
+    # powered on.
+    hs = Hyperstep(o.hyperstep, o.elf, smp=6)
     try:
         cmds = ['break sec_loop', 'continue', 'continue', 'continue', 'delete', 'thread apply all p/x $pc',
                 'thread 3', 'stepi', 'thread apply all p/x $pc',
                 'set scheduler-locking on', 'stepi', 'thread apply all p/x $pc',
                 'set scheduler-locking off',
-                'thread 5', 'stepi', 'set scheduler-locking on', 'continue',
+                'thread 5', 'stepi', 'stepi', 'info threads', 'thread 6', 'stepi', 'set scheduler-locking on', 'continue',
                 'thread 2', 'break sec_store', 'echo SLOTS0\\n', 'p *(long *)&slots', 'p ((long *)&slots)[1]',
                 'continue', 'continue', 'continue', 'echo SLOTS1\\n', 'p *(long *)&slots', 'p ((long *)&slots)[1]',
                 'echo DONE\\n']
         out = gdb(hs.port, o.elf, cmds, timeout=60)
         c.outputs.append(out)
-        parts = out.split('Thread 5 (Thread 5')
-        snaps = [pcs(s) for s in re.split(r'(?=\nThread 5 \(Thread 5)', out)]
-        snaps = [s for s in snaps if len(s) == 5]
-        c.ok(len(snaps) >= 3, 'three pc snapshots of 5 threads (got %d)' % len(snaps))
+        snaps = [pcs(s) for s in re.split(r'(?=\nThread 6 \(Thread 6)', out)]
+        snaps = [s for s in snaps if len(s) == 6]
+        c.ok(len(snaps) >= 3, 'three pc snapshots of 6 threads (got %d)' % len(snaps))
         if len(snaps) >= 3:
             a, b, d = snaps[0], snaps[1], snaps[2]
             c.ok(b[3] == a[3] + 4, 'stepi on thread 3 advanced core 2 by one instruction (%x -> %x)' % (a[3], b[3]))
             c.ok(d[3] == b[3] + 4, 'stepi with scheduler-locking on advanced core 2 by one instruction '
                  '(%x -> %x)' % (b[3], d[3]))
-            for t in (1, 2, 4, 5):
+            for t in (1, 2, 4, 5, 6):
                 c.ok(a[t] == b[t] == d[t], 'thread %d did not move while thread 3 stepped (%x %x %x)' %
                      (t, a[t], b[t], d[t]))
-        c.want(out, r'CPU#4 \(thread 5\) is off \(never powered on\): nothing to step',
+        c.want(out, r'5 +Thread 5 \(CPU#4 \[WFI\] EL2 Non-secure\)', 'a core sleeping in WFI is named so')
+        c.want(out, r'CPU#4 \(thread 5\) is waiting in WFI \(only an interrupt wakes it\): nothing to step',
+               'stepping a core in WFI answers at once')
+        c.want(out, r'CPU#5 \(thread 6\) is off \(never powered on\): nothing to step',
                'stepping a powered-off core answers at once')
-        c.want(out, r'CPU#4 \(thread 5\) is off \(never powered on\) and no other resumed core can run',
+        c.want(out, r'CPU#5 \(thread 6\) is off \(never powered on\) and no other resumed core can run',
                'continuing only a powered-off core answers at once')
         c.want(out, r'^DONE', 'session ends (no hang)')
         m0 = re.search(r'^SLOTS0\n\$\d+ = (\d+)\n\$\d+ = (\d+)', out, re.M)
@@ -318,7 +323,6 @@ def sc_step(o, c):
             # from sec_loop without a store, then two stores.
             c.ok(int(m1.group(2)) == int(m0.group(2)) + 2, 'thread 2 stored twice (slots[1] %s -> %s)' %
                  (m0.group(2), m1.group(2)))
-        del parts
     finally:
         hs.stop()
 
@@ -368,7 +372,14 @@ def sc_watch(o, c):
         hs.stop()
 
 
+def symbols(elf):
+    """Symbol name -> address of the guest ELF (aarch64-linux-gnu-nm)."""
+    nm = subprocess.run(['aarch64-linux-gnu-nm', elf], stdout=subprocess.PIPE, text=True, timeout=30).stdout
+    return {l.split()[2]: int(l.split()[0], 16) for l in nm.splitlines() if len(l.split()) == 3}
+
+
 def sc_monitor(o, c):
+    sym = symbols(o.elf)
     hs = Hyperstep(o.hyperstep, o.elf)
     try:
         out = gdb(hs.port, o.elf, ['monitor help', 'break after_cpu_on', 'continue', 'monitor cores',
@@ -378,14 +389,16 @@ def sc_monitor(o, c):
                                    'monitor frobnicate', 'x/4x 0x10', 'x/4x 0x09000000'])
         c.outputs.append(out)
         c.want(out, r'cores +every core', 'monitor help')
-        c.want(out, r'^0 +1 +running +EL2 +Non-secure +0x0000000040000064 +HVC64 #0x42; EL2->EL2 at step \d+, '
-                    r'ESR=0x5a000042 ELR=0x40000010', 'monitor cores: core 0 state, PC, last exception decoded')
+        c.want(out, r'^0 +1 +running +EL2 +Non-secure +0x%016x +HVC64 #0x42; EL2->EL2 at step \d+, '
+                    r'ESR=0x5a000042 ELR=0x%x' % (sym['after_cpu_on'], sym['before_cpu_on']),
+               'monitor cores: core 0 state, PC, last exception decoded')
         c.want(out, r'^1 +2 +(on-pending|running)', 'monitor cores: core 1 after CPU_ON')
-        c.want(out, r'CPU_ON\(target=0x1, entry=0x40000078, context=0x[0-9a-f]+\) = SUCCESS', 'monitor psci history')
-        c.want(out, r'CPU_ON\(target=0x3, entry=0x40000088', 'monitor psci: all three calls')
+        c.want(out, r'CPU_ON\(target=0x1, entry=0x%x, context=0x%x\) = SUCCESS' % (sym['secondary'], sym['slots'] + 8),
+               'monitor psci history')
+        c.want(out, r'CPU_ON\(target=0x3, entry=0x%x' % sym['secondary_off'], 'monitor psci: all three calls')
         c.want(out, r'CPU#0: EL2h Non-secure', 'monitor el')
         c.want(out, r'CPU#0 soft TLB .* current regime: EL2', 'monitor tlb')
-        c.want(out, r'=> 0x40000064 <after_cpu_on>:\s+adr\s+x1', 'x/4i $pc disassembles at the PC')
+        c.want(out, r'=> 0x%x <after_cpu_on>:\s+adr\s+x1' % sym['after_cpu_on'], 'x/4i $pc disassembles at the PC')
         c.want(out, r'memory accesses use physical addresses', 'monitor phys on')
         c.want(out, r'0x40000000 <_start>:\s+adr\s+x1', 'physical-mode read')
         c.want(out, r'trace mask now', 'monitor trace')

@@ -6,7 +6,8 @@
  * Core 0: takes one HVC (recorded as its last exception), powers on cores
  * 1-3 with PSCI CPU_ON (context id = address of the core's counter), then
  * counts in slots[0] forever.  Cores 1 and 2 count in their slot forever;
- * core 3 powers itself off at once with PSCI CPU_OFF.
+ * core 3 powers itself off at once with PSCI CPU_OFF; core 4 (if any)
+ * sleeps in WFI.
  */
     .section .text.boot, "ax"
     .global _start
@@ -40,6 +41,12 @@ before_cpu_on:
     adr     x3, slots
     add     x3, x3, #24
     smc     #0
+    movz    x0, #0x0003
+    movk    x0, #0xc400, lsl #16
+    movz    x1, #4                      /* core 4 (only with -smp 5 or more: */
+    adr     x2, secondary_wfi           /*  else INVALID_PARAMETERS, ignored) */
+    movz    x3, #0
+    smc     #0
     .global after_cpu_on
 after_cpu_on:
     adr     x1, slots
@@ -67,6 +74,11 @@ secondary_off:                          /* core 3: powers itself down at once */
     movk    x0, #0x8400, lsl #16        /* PSCI CPU_OFF */
     smc     #0
     b       .                           /* not reached: CPU_OFF does not return */
+
+    .global secondary_wfi
+secondary_wfi:                          /* core 4: sleeps in WFI (no interrupt will come) */
+    wfi
+    b       secondary_wfi
 
     .balign 2048
 vectors:
