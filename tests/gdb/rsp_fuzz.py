@@ -177,6 +177,15 @@ def main():
             if hs.poll() is not None:
                 problems.append('hyperstep died on random packet %r' % body)
                 break
+        # vCont with only 't' (stop) actions resumes nothing: answered at once.
+        expect(frame('vCont;t:1'), lambda r: r.startswith(b'T00thread:'), 'vCont;t only')
+        expect(frame('vCont?'), lambda r: r == b'vCont;c;C;s;S;t', 'vCont? lists the actions')
+        expect(frame('qC'), lambda r: r.startswith(b'QC'), 'qC')
+        expect(frame('qAttached'), lambda r: r == b'1', 'qAttached')
+        expect(frame('qfThreadInfo'), lambda r: r == b'm1,2,3,4', 'qfThreadInfo lists one thread per core')
+        expect(frame('qsThreadInfo'), lambda r: r == b'l', 'qsThreadInfo ends the list')
+        expect(frame('T4'), lambda r: r == b'OK', 'thread 4 alive')
+        expect(frame('T5'), lambda r: r.startswith(b'E'), 'thread 5 does not exist')
         # Still answering, nothing changed.
         assert c.cmd('?').startswith(b'T05'), 'stub answers after the fuzzing'
         after = snapshot(c, 4)
