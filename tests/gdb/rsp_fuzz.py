@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 
 def free_port():
@@ -239,7 +240,7 @@ def main():
         except subprocess.TimeoutExpired:
             problems.append('k did not end hyperstep')
     except Exception as e:   # noqa: BLE001
-        import traceback; traceback.print_exc()
+        traceback.print_exc()
         problems.append("exception: %r" % e)
     finally:
         if hs.poll() is None:
