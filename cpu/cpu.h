@@ -172,6 +172,15 @@ struct Cpu {
     void *timer;      /* devices/timer: generic timer state */
     void *mmu_priv;   /* mmu: walker scratch */
 
+    /* ---- gdb stub: last exception taken, for `monitor cores` ---- */
+    struct {
+        u64 esr, far, elr;
+        u64 step;             /* machine_step() when taken */
+        const char *what;     /* async: "IRQ"...; sync: static trap reason or NULL */
+        u8 from_el, to_el;
+        bool valid, async, far_valid;
+    } last_exc;
+
     /* ---- smp: power state details (cpu/power.c, firmware/psci, devices/pctl) ---- */
     const char *power_why;    /* static string: cause of the last power change */
     u64 psci_entry;           /* power-down CPU_SUSPEND: where the core resumes */

@@ -18,6 +18,7 @@
 #include "decoder/decode.h"
 #include "exceptions/debug.h"
 #include "exceptions/route.h"
+#include "gdbstub/gdbstub.h"
 #include "trace/digest.h"
 #include "trace/trace.h"
 
@@ -92,6 +93,9 @@ void cpu_wait(Cpu *c, bool wfe)
  * Returns true to leave the quantum. */
 static bool slow_path(Cpu *c)
 {
+    /* gdb stub: breakpoints, scheduler-locked resume, stop requests. */
+    if (unlikely(c->m->slow & SLOW_BREAK) && gdb_insn_hook(c))
+        return true;
     if (c->pending & PEND_STOP) {
         c->pending &= ~PEND_STOP;
         return true;
@@ -176,13 +180,21 @@ u64 cpu_run(Cpu *c, u64 n)
 
     c->budget = (s64)n;
     c->exc_jmp = &jb;
-    if (setjmp(jb)) {
+    switch (setjmp(jb)) {
+    case 0:
+        break;
+    case CPU_JMP_ABORT:
+        /* gdb watchpoint: the instruction was abandoned before its access;
+         * it did not retire and PC still points at it. */
+        break;
+    default:
         /* A synchronous exception was taken: the faulting instruction counts
          * as one step, so a stream of faults still advances time. */
         c->icount++;
         c->budget--;
         if (unlikely(c->m->slow & SLOW_TRACE))
             trace_post(c, c->trace_pc, c->insn, true);
+        break;
     }
     run_loop(c);
     c->exc_jmp = saved;

@@ -85,6 +85,18 @@ NORETURN void exc_take_sync(Cpu *c, unsigned target, u32 esr, u64 far,
     if (far_valid)
         c->far_el[target] = far;
     c->trap_reason = reason;
+    /* Record for the gdb stub (monitor cores); a reason composed in
+     * c->reason_buf is not kept (it is overwritten by later traps). */
+    c->last_exc.esr = esr;
+    c->last_exc.far = far;
+    c->last_exc.far_valid = far_valid;
+    c->last_exc.elr = ret;
+    c->last_exc.step = machine_step(c->m, c);
+    c->last_exc.what = reason == c->reason_buf ? NULL : reason;
+    c->last_exc.from_el = (u8)from;
+    c->last_exc.to_el = (u8)target;
+    c->last_exc.async = false;
+    c->last_exc.valid = true;
     /* PMU: the instructions before this one retired at the old EL; this one
      * retired too if it is SVC/HVC/SMC (preferred return = next instruction),
      * else it did not.  Either way the run loop's icount++ for it must not be
@@ -110,6 +122,14 @@ void exc_enter_async(Cpu *c, unsigned target, unsigned type_offset, const char *
 {
     unsigned from = c->el;
     c->elr_el[target] = c->pc;
+    c->last_exc.elr = c->pc;   /* for the gdb stub (monitor cores) */
+    c->last_exc.step = machine_step(c->m, c);
+    c->last_exc.what = what;
+    c->last_exc.from_el = (u8)from;
+    c->last_exc.to_el = (u8)target;
+    c->last_exc.async = true;
+    c->last_exc.far_valid = false;
+    c->last_exc.valid = true;
     enter(c, target, type_offset);
     if (unlikely(c->m->trace & TRACE_EXC))
         trace_async(c, from, target, what);

@@ -10,6 +10,7 @@
 #include "cpu/regs.h"
 #include "exceptions/debug.h"
 #include "exceptions/exceptions.h"
+#include "gdbstub/gdbstub.h"
 #include "mmu/mmu.h"
 #include "trace/trace.h"
 
@@ -208,6 +209,8 @@ static bool crosses(u64 va, unsigned size)
 u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
 {
     TransResult r;
+    if (unlikely(c->m->slow & SLOW_BREAK))
+        gdb_watch_hook(c, va, size, false, flags);   /* may abandon the instruction */
     c->tlb->misses++;
     if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
         /* Translate both pages before reading, so a fault leaves no effect. */
@@ -238,6 +241,8 @@ u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
 void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned flags)
 {
     TransResult r;
+    if (unlikely(c->m->slow & SLOW_BREAK))
+        gdb_watch_hook(c, va, size, true, flags);   /* may abandon the instruction */
     c->tlb->misses++;
     if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
         resolve(c, va, size, ACC_WRITE, idx, flags, &r);

@@ -114,6 +114,7 @@ int main(int argc, char **argv)
         if (!reset || o.no_reboot)
             return code;
         fprintf(stderr, "hyperstep: system reset (#%u)\n", resets + 1);
+        o.gdb_wait = false;   /* gdb: -S stops only before the very first instruction */
         o.reopen_append = true;   /* one trace / serial log across resets */
     }
 }

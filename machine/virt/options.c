@@ -206,6 +206,8 @@ void opt_usage(FILE *f)
           "  -device loader,file=F[,addr=A][,cpu-num=N][,force-raw=on]   -device loader,addr=A,cpu-num=N\n"
           "  -semihosting  -nographic  -serial stdio|mon:stdio|file:F  -net none  -no-reboot\n"
           "  -d LIST (mapped to --trace)  -D FILE (= --trace-file)\n"
+          "  -s (= -gdb tcp::1234)  -S (stop before the first instruction, wait for gdb)\n"
+          "  -gdb tcp::PORT | tcp:HOST:PORT | unix:PATH   (TCP listens on 127.0.0.1 unless HOST)\n"
           "hyperstep options:\n"
           "  --trace LIST         insn,exc,psci,mmio,gic,timer,mmu,sched,regs,all\n"
           "  --trace-file F       write traces to F (default stderr)\n"
@@ -342,6 +344,13 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
                 o->serial_file = v + 5;
             else
                 return fail("-serial %s: supported: stdio, mon:stdio, file:F%s", v, "");
+        } else if (!strcmp(a, "-s")) {
+            o->gdb = "tcp::1234";
+        } else if (!strcmp(a, "-S")) {
+            o->gdb_wait = true;
+        } else if (!strcmp(a, "-gdb")) {
+            NEED();
+            o->gdb = v;
         } else if (!strcmp(a, "-d")) {
             NEED();
             int r = parse_d(v, o);
@@ -413,6 +422,8 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         }
 #undef NEED
     }
+    if (o->gdb_wait && !o->gdb)
+        return fail("-S (start stopped) needs a debugger connection: add -s or -gdb DEV%s%s", "", "");
     if (o->record && o->replay)
         return fail("--record and --replay cannot be used together%s%s", "", "");
     return OPT_OK;

@@ -18,6 +18,7 @@
 #include "devices/gic/gic.h"
 #include "devices/rtc/pl031.h"
 #include "devices/timer/timer.h"
+#include "gdbstub/gdbstub.h"
 #include "machine/virt/virt.h"
 #include "exceptions/pmu.h"
 #include "mmu/mmu.h"
@@ -159,6 +160,8 @@ Machine *virt_create(const VirtOptions *o)
             }
         }
     }
+    if (o->gdb && !gdb_init(m, o->gdb, o->gdb_wait))
+        goto fail;
     return m;
 
 fail_msg:
@@ -172,6 +175,7 @@ void virt_destroy(Machine *m)
 {
     if (!m)
         return;
+    gdb_destroy(m);
     for (unsigned i = 0; i < m->ncpu; i++) {
         if (m->cpu[i]) {
             free(m->cpu[i]->tlb);
