@@ -24,6 +24,12 @@ typedef __int128 s128;
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+/* 0 when built with meson -Dtrace=false: the tracing tests of the hot path
+ * (run loop, exception entry/return, MMU slow paths) compile away, and the
+ * options that need them are refused ("built without tracing"). */
+#ifndef HS_TRACE_ON
+#define HS_TRACE_ON 1
+#endif
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NORETURN __attribute__((noreturn))
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))

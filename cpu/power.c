@@ -38,7 +38,8 @@ void cpu_set_power(Cpu *c, CorePower p, const char *why)
         c->pending |= PEND_STOP;
     else
         c->pending |= PEND_ASYNC;
-    if (unlikely(c->m->trace & TRACE_SCHED) && old != p) {
+    if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_SCHED)) && old != p &&
+        trace_wanted(now, now->el, now->pc)) {
         trace_prefix(now);
         fprintf(trace_out(c->m), "SCHED core %u %s -> %s%s%s (PC=0x%llx)\n", c->index,
                 core_power_name(old), core_power_name(p), why ? ": " : "", why ? why : "",

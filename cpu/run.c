@@ -158,7 +158,7 @@ __attribute__((noinline)) static void run_loop(Cpu *c)
         DecodedInsn *d = &code[i];
         if (unlikely(d->insn != insn || !d->fn))
             predecode(d, insn);
-        if (unlikely(m->slow & SLOW_TRACE)) {
+        if (unlikely(HS_TRACE_ON && (m->slow & SLOW_TRACE))) {
             c->trace_pc = pc;
             trace_insn(c, pc, insn);
         }
@@ -168,7 +168,7 @@ __attribute__((noinline)) static void run_loop(Cpu *c)
         c->pc = c->next_pc;
         c->icount++;
         c->budget--;
-        if (unlikely(m->slow & SLOW_TRACE))
+        if (unlikely(HS_TRACE_ON && (m->slow & SLOW_TRACE)))
             trace_post(c, pc, insn, false);
     }
 }
@@ -192,7 +192,7 @@ u64 cpu_run(Cpu *c, u64 n)
          * as one step, so a stream of faults still advances time. */
         c->icount++;
         c->budget--;
-        if (unlikely(c->m->slow & SLOW_TRACE))
+        if (unlikely(HS_TRACE_ON && (c->m->slow & SLOW_TRACE)))
             trace_post(c, c->trace_pc, c->insn, true);
         break;
     }

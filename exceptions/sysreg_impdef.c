@@ -129,7 +129,7 @@ static void wr_rmr(Cpu *c, const SysRegDesc *r, u64 v)
     c->pc = rvbar;
     c->next_pc = rvbar;
     c->pending |= PEND_ASYNC;
-    if (unlikely(c->m->trace & TRACE_EXC)) {
+    if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_EXC))) {
         snprintf(c->reason_buf, sizeof(c->reason_buf), "warm reset requested by RMR_EL3.RR=1, restart at RVBAR_EL3=0x%llx",
                  (unsigned long long)rvbar);
         trace_async(c, 3, 3, c->reason_buf);

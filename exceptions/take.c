@@ -79,6 +79,7 @@ NORETURN void exc_take_sync(Cpu *c, unsigned target, u32 esr, u64 far,
                             bool far_valid, u64 ret, const char *reason)
 {
     unsigned from = c->el;
+    u64 insn_pc = c->pc;   /* the instruction that takes it (--trace-range) */
     emu_assert(target >= 1 && target <= 3 && target >= from);
     c->elr_el[target] = ret;
     c->esr_el[target] = esr;
@@ -112,8 +113,10 @@ NORETURN void exc_take_sync(Cpu *c, unsigned target, u32 esr, u64 far,
     if (stepped_call)
         c->spsr_el[target] &= ~PSTATE_SS;
     c->pmu_last_icount = c->icount + 1;
-    if (unlikely(c->m->trace & TRACE_EXC))
+    if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_EXC))) {
+        c->trace_pc = insn_pc;
         trace_exception(c, from, target, esr, far, far_valid, ret, reason);
+    }
     emu_assert(c->exc_jmp);
     longjmp(*c->exc_jmp, 1);
 }
@@ -131,7 +134,7 @@ void exc_enter_async(Cpu *c, unsigned target, unsigned type_offset, const char *
     c->last_exc.far_valid = false;
     c->last_exc.valid = true;
     enter(c, target, type_offset);
-    if (unlikely(c->m->trace & TRACE_EXC))
+    if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_EXC)))
         trace_async(c, from, target, what);
 }
 
@@ -207,7 +210,7 @@ void exc_return(Cpu *c)
     c->next_pc = elr;
     c->tlb->gen++;
     c->pending |= PEND_ASYNC;
-    if (unlikely(c->m->trace & TRACE_EXC))
+    if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_EXC)))
         trace_eret(c, from, elr, spsr, bad);
 }
 

@@ -274,12 +274,16 @@ void gdbmon_run(GdbStub *s, const char *cmd, char *buf, size_t n)
             out(&o, "%s\n", err);
             return;
         }
+        if (!HS_TRACE_ON) {   /* tracefilt: meson -Dtrace=false */
+            out(&o, "hyperstep was built without tracing (meson -Dtrace=false)\n");
+            return;
+        }
         Machine *m = s->m;
         if (!strcmp(w[1], "on"))
             m->trace |= mask;
         else
             m->trace &= ~mask;
-        if ((m->trace & TRACE_INSN) || m->steplog || m->tarmac)   /* step log/Tarmac need it too */
+        if ((m->trace & (TRACE_INSN | TRACE_REGS)) || m->steplog || m->tarmac)   /* step log/Tarmac need it too */
             m->slow |= SLOW_TRACE;
         else
             m->slow &= ~SLOW_TRACE;

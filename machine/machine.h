@@ -61,6 +61,7 @@ enum {
     SLOW_TRACE = 1u << 0,
     SLOW_BREAK = 1u << 1,
     SLOW_STOP = 1u << 2,
+    SLOW_TARMAC = 1u << 3,   /* tracefilt: --tarmac, data accesses stay on the MMU slow path */
 };
 
 typedef enum Conduit { CONDUIT_NONE, CONDUIT_SMC, CONDUIT_HVC } Conduit;
@@ -154,6 +155,15 @@ struct Machine {
      * interrupt controller whose IRQ/FIQ choice depends on the core's EL and
      * security state (GICv3, IHI 0069 4.6.2) can refresh it; NULL if none. */
     void (*async_refresh)(Cpu *c);
+
+    /* ---- tracefilt: trace filters (--trace-core/-el/-range), checked only
+     * by trace_wanted() (trace/trace.c) where a line is about to print ---- */
+    bool trace_filtered;      /* any of the three below is set */
+    u64 trace_cores;          /* bit N: trace core N; 0 = every core */
+    u32 trace_els;            /* bit N: trace lines of ELN; 0 = every EL */
+    bool trace_range;         /* restrict to addresses [trace_lo, trace_hi] */
+    u64 trace_lo, trace_hi;   /* inclusive */
+    void *trace_regs;         /* per-core register snapshots for --trace regs (lazy) */
 };
 
 /* ---- physical memory map (mmu/physmem.c) ---- */

@@ -12,6 +12,7 @@
 #include "exceptions/exceptions.h"
 #include "gdbstub/gdbstub.h"
 #include "mmu/mmu.h"
+#include "trace/tarmac.h"
 #include "trace/trace.h"
 
 void tlb_init(Cpu *c)
@@ -114,16 +115,21 @@ static void fill(Cpu *c, u64 va, MmuIdx idx, const TransResult *r, MemRegion *re
     clear_entry(c->tlb, idx, i);
     if (!reg->host)
         return;
-    /* Watchpoints/breakpoints keep their pages on the slow path. */
-    if (unlikely(c->m->slow & SLOW_BREAK))
-        return;
+    /* Watchpoints/breakpoints keep their pages on the slow path; Tarmac
+     * keeps data accesses there (to log them) but lets fetches be cached. */
+    bool data = true;
+    if (unlikely(c->m->slow & (SLOW_BREAK | SLOW_TARMAC))) {
+        if (c->m->slow & SLOW_BREAK)
+            return;
+        data = false;
+    }
     /* excel2: guest hardware watchpoints likewise (exceptions/debug.h). */
     if (unlikely(c->watch_armed) && debug_watch_page(c, va))
         return;
     e->addend = (uintptr_t)(reg->host + (ppage - reg->base)) - vpage;
-    if (r->perm & 1)
+    if ((r->perm & 1) && data)
         e->tag_r = vpage;
-    if ((r->perm & 2) && !reg->readonly) {
+    if ((r->perm & 2) && !reg->readonly && data) {
         e->tag_w = vpage;
         phys_mark_dirty(reg, ppage);   /* writes through this entry dirty the page */
     }
@@ -151,6 +157,8 @@ static NORETURN void raise_simple(Cpu *c, u64 va, AccType acc, unsigned flags, F
 static void trace_translation(Cpu *c, u64 va, AccType acc, MmuIdx idx, const TransResult *r,
                               const Fault *f)
 {
+    if (!trace_wanted(c, c->el, va))
+        return;
     static const char *const regime[MMU_IDX_COUNT] = {"NS-EL10/0", "NS-EL10/1", "S-EL10/0",
                                                       "S-EL10/1", "EL2", "EL3"};
     static const char *const kind[] = {"read", "write", "fetch"};
@@ -176,7 +184,7 @@ static MemRegion *resolve(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx
     if ((va & (size - 1)) && ((flags & MEMF_ALIGN) || (regime_sctlr(c, idx) & SCTLR_A)))
         raise_simple(c, va, acc, flags, FAULT_ALIGNMENT);
     bool ok = mmu_translate(c, va, acc, idx, r, &f);
-    if (unlikely(c->m->trace & TRACE_MMU))
+    if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_MMU)))
         trace_translation(c, va, acc, idx, ok ? r : NULL, &f);
     if (!ok)
         mmu_raise_fault(c, va, acc, flags, &f);
@@ -184,7 +192,7 @@ static MemRegion *resolve(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx
         raise_simple(c, va, acc, flags, FAULT_ALIGNMENT);
     MemRegion *reg = phys_find(c->m, r->pa);
     if (!reg || (reg->secure_only && r->ns) || (acc == ACC_WRITE && reg->readonly && reg->host)) {
-        if (unlikely(c->m->trace & TRACE_MMIO))
+        if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_MMIO)))
             trace_mmio(c, reg ? reg->name : "(nothing)", r->pa, size, 0, acc == ACC_WRITE, false);
         raise_simple(c, va, acc, flags, FAULT_SYNC_EXT);
     }
@@ -206,23 +214,14 @@ static bool crosses(u64 va, unsigned size)
     return ((va & (TLB_PAGE_SIZE - 1)) + size) > TLB_PAGE_SIZE;
 }
 
-u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
+/* One access that does not cross a page (or a byte of one that does):
+ * translate, check, access; *PA gets its physical address. */
+static u64 read_one(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags, u64 *pa)
 {
     TransResult r;
-    if (unlikely(c->m->slow & SLOW_BREAK))
-        gdb_watch_hook(c, va, size, false, flags);   /* may abandon the instruction */
     c->tlb->misses++;
-    if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
-        /* Translate both pages before reading, so a fault leaves no effect. */
-        u64 v = 0;
-        /* Full size first: an unaligned access to Device memory faults. */
-        resolve(c, va, size, ACC_READ, idx, flags, &r);
-        resolve(c, va + size - 1, 1, ACC_READ, idx, flags, &r);
-        for (unsigned i = 0; i < size; i++)
-            v |= mmu_read_slow(c, va + i, 1, idx, flags) << (8 * i);
-        return v;
-    }
     MemRegion *reg = resolve(c, va, size, ACC_READ, idx, flags, &r);
+    *pa = r.pa;
     if (unlikely(c->watch_armed))
         debug_check_watchpoint(c, va, size, false, flags);
     if (reg->host) {
@@ -231,27 +230,42 @@ u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
     }
     u64 v = 0;
     bool ok = reg->read && reg->read(reg->opaque, c, r.pa - reg->base, size, &v);
-    if (unlikely(c->m->trace & TRACE_MMIO))
+    if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_MMIO)))
         trace_mmio(c, reg->name, r.pa, size, v, false, ok);
     if (!ok)
         raise_simple(c, va, ACC_READ, flags, FAULT_SYNC_EXT);
     return v;
 }
 
-void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned flags)
+u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
+{
+    u64 v = 0, pa, pa_byte;
+    if (unlikely(c->m->slow & SLOW_BREAK))
+        gdb_watch_hook(c, va, size, false, flags);   /* may abandon the instruction */
+    if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
+        /* Translate both pages before reading, so a fault leaves no effect. */
+        TransResult r;
+        c->tlb->misses++;
+        /* Full size first: an unaligned access to Device memory faults. */
+        resolve(c, va, size, ACC_READ, idx, flags, &r);
+        pa = r.pa;
+        resolve(c, va + size - 1, 1, ACC_READ, idx, flags, &r);
+        for (unsigned i = 0; i < size; i++)
+            v |= read_one(c, va + i, 1, idx, flags, &pa_byte) << (8 * i);
+    } else {
+        v = read_one(c, va, size, idx, flags, &pa);
+    }
+    if (unlikely(HS_TRACE_ON && (c->m->slow & SLOW_TARMAC)))
+        tarmac_mem(c, va, pa, size, v, false);
+    return v;
+}
+
+static void write_one(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned flags, u64 *pa)
 {
     TransResult r;
-    if (unlikely(c->m->slow & SLOW_BREAK))
-        gdb_watch_hook(c, va, size, true, flags);   /* may abandon the instruction */
     c->tlb->misses++;
-    if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
-        resolve(c, va, size, ACC_WRITE, idx, flags, &r);
-        resolve(c, va + size - 1, 1, ACC_WRITE, idx, flags, &r);
-        for (unsigned i = 0; i < size; i++)
-            mmu_write_slow(c, va + i, 1, (val >> (8 * i)) & 0xff, idx, flags);
-        return;
-    }
     MemRegion *reg = resolve(c, va, size, ACC_WRITE, idx, flags, &r);
+    *pa = r.pa;
     if (unlikely(c->watch_armed))
         debug_check_watchpoint(c, va, size, true, flags);
     if (reg->host) {
@@ -264,10 +278,30 @@ void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned
         return;
     }
     bool ok = reg->write && reg->write(reg->opaque, c, r.pa - reg->base, size, val);
-    if (unlikely(c->m->trace & TRACE_MMIO))
+    if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_MMIO)))
         trace_mmio(c, reg->name, r.pa, size, val, true, ok);
     if (!ok)
         raise_simple(c, va, ACC_WRITE, flags, FAULT_SYNC_EXT);
+}
+
+void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned flags)
+{
+    u64 pa, pa_byte;
+    if (unlikely(c->m->slow & SLOW_BREAK))
+        gdb_watch_hook(c, va, size, true, flags);   /* may abandon the instruction */
+    if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
+        TransResult r;
+        c->tlb->misses++;
+        resolve(c, va, size, ACC_WRITE, idx, flags, &r);
+        pa = r.pa;
+        resolve(c, va + size - 1, 1, ACC_WRITE, idx, flags, &r);
+        for (unsigned i = 0; i < size; i++)
+            write_one(c, va + i, 1, (val >> (8 * i)) & 0xff, idx, flags, &pa_byte);
+    } else {
+        write_one(c, va, size, val, idx, flags, &pa);
+    }
+    if (unlikely(HS_TRACE_ON && (c->m->slow & SLOW_TARMAC)))
+        tarmac_mem(c, va, pa, size, val, true);
 }
 
 void mmu_fetch_page(Cpu *c, u64 va, const u8 **host, DecodedInsn **code)

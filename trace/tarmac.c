@@ -13,10 +13,29 @@ typedef struct TarSnap {
     u64 pstate;
 } TarSnap;
 
+/* A data access waiting for its instruction's IT/IS line (tarmac_post runs
+ * after the instruction executed, so its accesses are buffered per core). */
+typedef struct TarMem {
+    u64 va, pa, val;
+    u8 size;
+    bool w;
+} TarMem;
+
+#define TARMAC_MEM_MAX 128   /* per core and instruction (LD4/ST4 do up to 64) */
+
 typedef struct Tarmac {
     FILE *out;
     TarSnap snap[HS_MAX_CPUS];
+    TarMem mem[HS_MAX_CPUS][TARMAC_MEM_MAX];
+    unsigned nmem[HS_MAX_CPUS];
 } Tarmac;
+
+static void mem_line(Tarmac *t, unsigned long long ts, unsigned cpu, const TarMem *r)
+{
+    fprintf(t->out, "%llu clk cpu%u M%c%u %016llx:%010llx %0*llx\n", ts, cpu, r->w ? 'W' : 'R',
+            r->size, (unsigned long long)r->va, (unsigned long long)r->pa, (int)(2 * r->size),
+            (unsigned long long)r->val);
+}
 
 bool tarmac_setup(Machine *m, const char *path, char *err, size_t errlen)
 {
@@ -34,7 +53,7 @@ bool tarmac_setup(Machine *m, const char *path, char *err, size_t errlen)
         t->snap[i].pstate = cpu_get_pstate(m->cpu[i]);
     }
     m->tarmac = t;
-    m->slow |= SLOW_TRACE;
+    m->slow |= SLOW_TRACE | SLOW_TARMAC;   /* SLOW_TARMAC: data accesses skip the soft TLB */
     return true;
 }
 
@@ -76,6 +95,9 @@ void tarmac_post(Cpu *c, u64 pc, u32 insn, bool exception)
     if (exception)
         fprintf(t->out, "%llu clk cpu%u E %016llx %08llx CoreEvent_SYNC_EXCEPTION\n", ts, c->index,
                 (unsigned long long)c->pc, (unsigned long long)c->esr_el[c->el]);
+    for (unsigned i = 0; i < t->nmem[c->index]; i++)
+        mem_line(t, ts, c->index, &t->mem[c->index][i]);
+    t->nmem[c->index] = 0;
     memcpy(s->x, c->x, sizeof(s->x));
     s->pstate = ps;
 }
@@ -85,9 +107,14 @@ void tarmac_mem(Cpu *c, u64 va, u64 pa, unsigned size, u64 val, bool w)
     Tarmac *t = c->m->tarmac;
     if (!t)
         return;
-    fprintf(t->out, "%llu clk cpu%u M%c%u %016llx:%010llx %0*llx\n",
-            (unsigned long long)machine_step(c->m, c), c->index, w ? 'W' : 'R', size,
-            (unsigned long long)va, (unsigned long long)pa, (int)(2 * size), (unsigned long long)val);
+    unsigned *n = &t->nmem[c->index];
+    if (*n == TARMAC_MEM_MAX) {
+        /* Cannot happen for one A64 instruction: say so rather than drop it silently. */
+        hs_log("hyperstep: tarmac: more than %u accesses in one instruction at PC=0x%llx",
+               TARMAC_MEM_MAX, (unsigned long long)c->pc);
+        return;
+    }
+    t->mem[c->index][(*n)++] = (TarMem){.va = va, .pa = pa, .val = val, .size = (u8)size, .w = w};
 }
 
 void tarmac_finish(Machine *m)

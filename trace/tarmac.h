@@ -19,7 +19,9 @@
 
 bool tarmac_setup(Machine *m, const char *path, char *err, size_t errlen);
 void tarmac_post(Cpu *c, u64 pc, u32 insn, bool exception);
-/* A memory access by C (logged when tarmac is on): W = write. */
+/* A data access by C of SIZE bytes (1/2/4/8) at VA/PA, VAL = the value read
+ * or written (W); buffered and printed as MR<n>/MW<n> after the IT/IS line
+ * of the instruction that made it.  Called by the MMU slow paths. */
 void tarmac_mem(Cpu *c, u64 va, u64 pa, unsigned size, u64 val, bool w);
 void tarmac_finish(Machine *m);
 

@@ -38,6 +38,88 @@ bool trace_parse(const char *spec, u32 *mask, char *err, size_t errlen)
     return true;
 }
 
+bool trace_wanted(const Cpu *c, unsigned el, u64 addr)
+{
+    if (!c)
+        return true;
+    const Machine *m = c->m;
+    if (!m->trace_filtered)
+        return true;
+    if (m->trace_cores && !(m->trace_cores & (1ull << c->index)))
+        return false;
+    if (m->trace_els && !(m->trace_els & (1u << el)))
+        return false;
+    if (m->trace_range && (addr < m->trace_lo || addr > m->trace_hi))
+        return false;
+    return true;
+}
+
+/* Parse a list of numbers and N-M ranges, each <= MAX, into a bitmask. */
+static bool parse_list(const char *what, const char *spec, unsigned max, u64 *mask, char *err,
+                       size_t errlen)
+{
+    const char *p = spec;
+    u64 m = 0;
+    for (;;) {
+        char *end;
+        if (*p < '0' || *p > '9')
+            goto bad;
+        unsigned long a = strtoul(p, &end, 10), b = a;
+        p = end;
+        if (*p == '-') {
+            if (p[1] < '0' || p[1] > '9')
+                goto bad;
+            b = strtoul(p + 1, &end, 10);
+            p = end;
+        }
+        if (a > max || b > max || b < a)
+            goto bad;
+        for (unsigned long i = a; i <= b; i++)
+            m |= 1ull << i;
+        if (!*p)
+            break;
+        if (*p++ != ',')
+            goto bad;
+    }
+    *mask |= m;
+    return true;
+bad:
+    snprintf(err, errlen, "'%s': expected a list of %ss 0..%u like 0,2 or 1-3", spec, what, max);
+    return false;
+}
+
+bool trace_parse_cores(const char *spec, u64 *mask, char *err, size_t errlen)
+{
+    return parse_list("core", spec, HS_MAX_CPUS - 1, mask, err, errlen);
+}
+
+bool trace_parse_els(const char *spec, u32 *mask, char *err, size_t errlen)
+{
+    u64 m = 0;
+    if (!parse_list("EL", spec, 3, &m, err, errlen))
+        return false;
+    *mask |= (u32)m;
+    return true;
+}
+
+bool trace_parse_range(const char *spec, u64 *lo, u64 *hi, char *err, size_t errlen)
+{
+    char *end;
+    const char *dash = strchr(spec, '-');
+    if (!dash || dash == spec || !dash[1])
+        goto bad;
+    *lo = strtoull(spec, &end, 0);
+    if (end != dash)
+        goto bad;
+    *hi = strtoull(dash + 1, &end, 0);
+    if (*end || *hi < *lo)
+        goto bad;
+    return true;
+bad:
+    snprintf(err, errlen, "'%s': expected LO-HI, inclusive, e.g. 0x40080000-0x400fffff", spec);
+    return false;
+}
+
 FILE *trace_out(const Machine *m)
 {
     return m->trace_file ? (FILE *)m->trace_file : stderr;
@@ -70,12 +152,64 @@ void trace_disas(Machine *m, u64 pc, u32 insn, char *buf, size_t len)
 
 void trace_insn(Cpu *c, u64 pc, u32 insn)
 {
-    if (!(c->m->trace & TRACE_INSN))
+    if (!(c->m->trace & TRACE_INSN) || !trace_wanted(c, c->el, pc))
         return;
     char dis[128];
     trace_disas(c->m, pc, insn, dis, sizeof(dis));
     trace_prefix(c);
     fprintf(trace_out(c->m), "%016llx: %08x  %s\n", (unsigned long long)pc, insn, dis);
+}
+
+/* --trace regs: the general registers, SP and NZCV an instruction changed,
+ * one line per instruction, against a per-core snapshot (allocated on first
+ * use: cold path).  The EL is the one the instruction ran at (before an
+ * exception it took). */
+typedef struct RegSnap {
+    u64 x[32];
+    u32 nzcv;
+    bool valid;
+} RegSnap;
+
+static void trace_regs(Cpu *c, u64 pc, bool exception)
+{
+    Machine *m = c->m;
+    if (!m->trace_regs) {
+        m->trace_regs = calloc(HS_MAX_CPUS, sizeof(RegSnap));
+        if (!m->trace_regs)
+            return;
+    }
+    RegSnap *s = &((RegSnap *)m->trace_regs)[c->index];
+    unsigned el = exception ? (unsigned)((c->spsr_el[c->el] >> 2) & 3) : c->el;
+    if (s->valid && trace_wanted(c, el, pc)) {
+        FILE *f = trace_out(m);
+        bool any = false;
+        for (unsigned r = 0; r < 32; r++) {
+            if (c->x[r] == s->x[r])
+                continue;
+            if (!any) {
+                trace_prefix(c);
+                fprintf(f, "REGS %016llx:", (unsigned long long)pc);
+                any = true;
+            }
+            if (r == 31)
+                fprintf(f, " SP=%016llx", (unsigned long long)c->x[r]);
+            else
+                fprintf(f, " X%u=%016llx", r, (unsigned long long)c->x[r]);
+        }
+        if (c->nzcv != s->nzcv) {
+            if (!any) {
+                trace_prefix(c);
+                fprintf(f, "REGS %016llx:", (unsigned long long)pc);
+                any = true;
+            }
+            fprintf(f, " NZCV=%x", (unsigned)(c->nzcv >> 28));
+        }
+        if (any)
+            fputc('\n', f);
+    }
+    memcpy(s->x, c->x, sizeof(s->x));
+    s->nzcv = (u32)c->nzcv;
+    s->valid = true;
 }
 
 void trace_post(Cpu *c, u64 pc, u32 insn, bool exception)
@@ -84,11 +218,15 @@ void trace_post(Cpu *c, u64 pc, u32 insn, bool exception)
         steplog_post(c, pc, insn, exception);
     if (c->m->tarmac)
         tarmac_post(c, pc, insn, exception);
+    if (c->m->trace & TRACE_REGS)
+        trace_regs(c, pc, exception);
 }
 
 void trace_exception(Cpu *c, unsigned from, unsigned to, u32 esr, u64 far, bool far_valid,
                      u64 elr, const char *reason)
 {
+    if (!trace_wanted(c, to, c->trace_pc))
+        return;
     FILE *f = trace_out(c->m);
     unsigned ec = esr >> ESR_EC_SHIFT;
     trace_prefix(c);
@@ -103,6 +241,8 @@ void trace_exception(Cpu *c, unsigned from, unsigned to, u32 esr, u64 far, bool 
 
 void trace_async(Cpu *c, unsigned from, unsigned to, const char *what)
 {
+    if (!trace_wanted(c, to, c->elr_el[to]))
+        return;
     trace_prefix(c);
     fprintf(trace_out(c->m), "EXC  EL%u -> EL%u %s ELR=0x%llx\n", from, to, what,
             (unsigned long long)c->elr_el[to]);
@@ -110,6 +250,8 @@ void trace_async(Cpu *c, unsigned from, unsigned to, const char *what)
 
 void trace_eret(Cpu *c, unsigned from, u64 elr, u64 spsr, const char *illegal)
 {
+    if (!trace_wanted(c, from, c->pc))
+        return;
     trace_prefix(c);
     if (illegal)
         fprintf(trace_out(c->m), "ERET from EL%u ILLEGAL (%s): PSTATE.IL=1, PC=0x%llx SPSR=0x%llx\n",
@@ -122,6 +264,8 @@ void trace_eret(Cpu *c, unsigned from, u64 elr, u64 spsr, const char *illegal)
 
 void trace_mmio(Cpu *c, const char *dev, u64 pa, unsigned size, u64 val, bool write, bool ok)
 {
+    if (!trace_wanted(c, c->el, pa))
+        return;
     trace_prefix(c);
     fprintf(trace_out(c->m), "MMIO %s %s 0x%llx size %u %s 0x%llx%s\n", write ? "write" : "read ",
             dev, (unsigned long long)pa, size, write ? "<-" : "->", (unsigned long long)val,
@@ -130,6 +274,8 @@ void trace_mmio(Cpu *c, const char *dev, u64 pa, unsigned size, u64 val, bool wr
 
 void trace_sched(Cpu *c, const char *what)
 {
+    if (!trace_wanted(c, c->el, c->pc))
+        return;
     trace_prefix(c);
     fprintf(trace_out(c->m), "SCHED core %u %s at PC=0x%llx\n", c->index, what,
             (unsigned long long)c->pc);

@@ -15,6 +15,20 @@ typedef struct Machine Machine;
 /* Parse "insn,exc,psci" into TRACE_* bits; returns false on an unknown name
  * (and names it in ERR). */
 bool trace_parse(const char *spec, u32 *mask, char *err, size_t errlen);
+/* Trace filters (--trace-core / --trace-el / --trace-range): should a line
+ * about core C at exception level EL concerning address ADDR print?
+ * ADDR is the instruction PC for insn/exc/regs lines, the address printed on
+ * mmio (PA) and mmu (VA) lines, the core's PC for the other categories.
+ * EL is the EL the line is about: the target EL of an exception, the EL an
+ * ERET returns from, else the core's current EL.  C NULL (no core) passes
+ * the core and EL filters.  Cold: called only where a line would print. */
+bool trace_wanted(const Cpu *c, unsigned el, u64 addr);
+/* Parse "0,2,5-7" into a bitmask of cores (< HS_MAX_CPUS); false + ERR on junk. */
+bool trace_parse_cores(const char *spec, u64 *mask, char *err, size_t errlen);
+/* Parse "1,2" into a bitmask of ELs 0..3; false + ERR on junk. */
+bool trace_parse_els(const char *spec, u32 *mask, char *err, size_t errlen);
+/* Parse "LO-HI" (hex with 0x or decimal, inclusive); false + ERR on junk. */
+bool trace_parse_range(const char *spec, u64 *lo, u64 *hi, char *err, size_t errlen);
 /* Output stream for traces (stderr unless --trace-file). */
 FILE *trace_out(const Machine *m);
 /* Write the "[cN ELx #step] " prefix. */

@@ -67,7 +67,7 @@ bool pctl_try_wake(Cpu *c)
 
 static void note(Pctl *p, Cpu *cpu, const char *what, u64 val)
 {
-    if (!(p->m->trace & TRACE_SCHED) || !cpu)
+    if (!(p->m->trace & TRACE_SCHED) || !cpu || !trace_wanted(cpu, cpu->el, cpu->pc))
         return;
     trace_prefix(cpu);
     fprintf(trace_out(p->m), "PCTL %s 0x%llx\n", what, (unsigned long long)val);

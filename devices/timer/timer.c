@@ -57,7 +57,7 @@ static void update_at(Cpu *c, u64 pct)
         bool out = condition(c, t, pct) && !(tc->ctl[t] & CTL_IMASK);
         if (out != tc->out[t]) {
             tc->out[t] = out;
-            if (unlikely(c->m->trace & TRACE_TIMER))
+            if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_TIMER)) && trace_wanted(c, c->el, c->pc))
                 hs_log("timer: core %u PPI %u -> %d at count %llu", c->index, timer_ppi[t], out,
                        (unsigned long long)pct);
             if (c->m->gic)

@@ -87,7 +87,8 @@ void psci_check_wrong_conduit(Cpu *c, Conduit used)
 {
     u32 fid = (u32)c->x[0];
     Machine *m = c->m;
-    if (!(m->trace & TRACE_PSCI) || !is_psci_range(fid) || m->psci_conduit == used)
+    if (!(m->trace & TRACE_PSCI) || !is_psci_range(fid) || m->psci_conduit == used ||
+        !trace_wanted(c, c->el, c->pc))
         return;
     const char *nm = psci_func_name(fid);
     const char *ins = used == CONDUIT_SMC ? "SMC" : "HVC";
@@ -460,7 +461,7 @@ void psci_call(Cpu *c, Conduit conduit, u16 imm)
 done:
     r.ret = ret;
     record(m, &r);
-    if (unlikely(m->trace & TRACE_PSCI)) {
+    if (unlikely(HS_TRACE_ON && (m->trace & TRACE_PSCI)) && trace_wanted(c, c->el, c->pc)) {
         char line[320];
         trace_prefix(c);
         fprintf(trace_out(m), "PSCI via %s: %s\n", conduit == CONDUIT_SMC ? "SMC" : "HVC",

@@ -247,6 +247,11 @@ void opt_usage(FILE *f)
           "hyperstep options:\n"
           "  --trace LIST         insn,exc,psci,mmio,gic,timer,mmu,sched,regs,all\n"
           "  --trace-file F       write traces to F (default stderr)\n"
+          "  --trace-core LIST    trace only these cores (0,2 or 1-3)\n"
+          "  --trace-el LIST      trace only lines at these ELs (exceptions: the target EL;\n"
+          "                       ERET: the EL returned from)\n"
+          "  --trace-range LO-HI  trace only addresses in [LO,HI]: PC for insn/exc/regs,\n"
+          "                       PA for mmio, VA for mmu, the core's PC for the others\n"
           "  --quantum N          round-robin slot in instructions (default 1000)\n"
           "  --mpidr-layout qemu|fvp  MPIDR affinity: QEMU virt (Aff0 = core % 16 (GICv3) or 8)\n"
           "                       or FVP (Aff1 = cluster, Aff0 = core in cluster)\n"
@@ -304,7 +309,8 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             strcmp(a, "--mpidr-layout") && strcmp(a, "--pctl-startup") &&
             strcmp(a, "--rtc-epoch") && strcmp(a, "--no-stdin") &&
             strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests") && strcmp(a, "--step-log") &&
-            strcmp(a, "--tarmac") && strcmp(a, "--record") && strcmp(a, "--replay"))
+            strcmp(a, "--tarmac") && strcmp(a, "--record") && strcmp(a, "--replay") &&
+            strcmp(a, "--trace-core") && strcmp(a, "--trace-el") && strcmp(a, "--trace-range"))
             a++;
 #define NEED()                                                      \
     do {                                                            \
@@ -414,6 +420,22 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             char err[200];
             if (!trace_parse(v, &o->trace, err, sizeof(err)))
                 return fail("--trace: %s%s", err, "");
+        } else if (!strcmp(a, "--trace-core")) {   /* tracefilt */
+            NEED();
+            char err[200];
+            if (!trace_parse_cores(v, &o->trace_cores, err, sizeof(err)))
+                return fail("--trace-core %s%s", err, "");
+        } else if (!strcmp(a, "--trace-el")) {
+            NEED();
+            char err[200];
+            if (!trace_parse_els(v, &o->trace_els, err, sizeof(err)))
+                return fail("--trace-el %s%s", err, "");
+        } else if (!strcmp(a, "--trace-range")) {
+            NEED();
+            char err[200];
+            if (!trace_parse_range(v, &o->trace_lo, &o->trace_hi, err, sizeof(err)))
+                return fail("--trace-range %s%s", err, "");
+            o->trace_range = true;
         } else if (!strcmp(a, "--quantum")) {
             NEED();
             if (!opt_parse_u64(v, &o->quantum) || o->quantum == 0 || o->quantum > 100000000)
@@ -476,5 +498,10 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         return fail("-S (start stopped) needs a debugger connection: add -s or -gdb DEV%s%s", "", "");
     if (o->record && o->replay)
         return fail("--record and --replay cannot be used together%s%s", "", "");
+    /* tracefilt: meson -Dtrace=false compiled the trace hooks away. */
+    if (!HS_TRACE_ON && (o->trace || o->tarmac || o->step_log || o->trace_cores || o->trace_els ||
+                         o->trace_range))
+        return fail("--trace, -d, --tarmac, --step-log and --trace-*: hyperstep was built without "
+                    "tracing (meson -Dtrace=false)%s%s", "", "");
     return OPT_OK;
 }

@@ -64,8 +64,15 @@ Machine *virt_create(const VirtOptions *o)
     m->ns_per_insn = o->ns_per_insn;
     m->semihosting = o->semihosting;
     m->trace = o->trace;
-    if (o->trace & TRACE_INSN)
+    if (o->trace & (TRACE_INSN | TRACE_REGS))
         m->slow |= SLOW_TRACE;
+    /* tracefilt: filters, checked by trace_wanted() */
+    m->trace_cores = o->trace_cores;
+    m->trace_els = o->trace_els;
+    m->trace_range = o->trace_range;
+    m->trace_lo = o->trace_lo;
+    m->trace_hi = o->trace_hi;
+    m->trace_filtered = o->trace_cores || o->trace_els || o->trace_range;
     if (o->trace_file) {
         m->trace_file = fopen(o->trace_file, o->reopen_append ? "a" : "w");
         if (!m->trace_file) {

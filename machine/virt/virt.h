@@ -71,6 +71,11 @@ typedef struct VirtOptions {
     /* devices (gic branch) */
     u64 rtc_epoch;              /* --rtc-epoch: PL031 counter at reset, seconds */
     bool no_stdin;              /* --no-stdin: the UART reads no host input */
+    /* tracefilt: --trace-core / --trace-el / --trace-range (see Machine) */
+    u64 trace_cores;
+    u32 trace_els;
+    bool trace_range;
+    u64 trace_lo, trace_hi;
 } VirtOptions;
 
 void virt_default_options(VirtOptions *o);

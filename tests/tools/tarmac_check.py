@@ -5,8 +5,11 @@ memory "MR<n>/MW<n>" and event "E" records, each prefixed by a timestamp,
 its unit and an optional "cpu<N>" source).  With HYPERSTEP and guest
 arguments it first produces the trace with --tarmac.
 
-usage: tarmac_check.py FILE
-       tarmac_check.py --run HYPERSTEP -- GUEST-ARGS...
+usage: tarmac_check.py [--need-mem] FILE
+       tarmac_check.py [--need-mem] --run HYPERSTEP -- GUEST-ARGS...
+
+--need-mem: also require at least one MR and one MW record, each right after
+the IT/IS and R records of its instruction (program order).
 
 Checks: every line parses; timestamps never go backwards; each core's
 instruction index ("(n)") increases by exactly 1; R/M/E records follow an
@@ -33,7 +36,9 @@ def check(path):
     last_t = -1
     last_n = {}
     last_insn = {}
+    last_kind = {}
     count = 0
+    mem = {'R': 0, 'W': 0}
     with open(path) as f:
         for ln, line in enumerate(f, 1):
             line = line.rstrip('\n')
@@ -61,10 +66,20 @@ def check(path):
                         errors.append('%d: %s value width %d' % (ln, m['r'], len(m['v'])))
                 if m.re is MEM and len(m['v']) != 2 * int(m['sz']):
                     errors.append('%d: memory value width' % ln)
-    return count, errors
+                if m.re is MEM:
+                    mem[m['d']] += 1
+                    if last_kind.get(cpu) not in (INSN, REG, MEM):
+                        errors.append('%d: memory record after an event record' % ln)
+                if m.re is REG and last_kind.get(cpu) is MEM:
+                    errors.append('%d: register record after a memory record' % ln)
+            last_kind[cpu] = m.re
+    return count, errors, mem
 
 
 def main():
+    need_mem = '--need-mem' in sys.argv[1:2]
+    if need_mem:
+        del sys.argv[1]
     if sys.argv[1] == '--run':
         hs = sys.argv[2]
         guest = sys.argv[sys.argv.index('--') + 1:]
@@ -72,11 +87,13 @@ def main():
         subprocess.run([hs, '--tarmac', path] + guest, stdout=subprocess.DEVNULL, timeout=300)
     else:
         path = sys.argv[1]
-    count, errors = check(path)
+    count, errors, mem = check(path)
+    if need_mem and not (mem['R'] and mem['W']):
+        errors.append('no MR or no MW record (%d MR, %d MW)' % (mem['R'], mem['W']))
     for e in errors[:20]:
         print('FAIL ' + e)
     ok = count > 10 and not errors
-    print('%s: %d instructions, %d errors' % (path, count, len(errors)))
+    print('%s: %d instructions, %d MR, %d MW, %d errors' % (path, count, mem['R'], mem['W'], len(errors)))
     print('%d passed, %d failed' % (1 if ok else 0, 0 if ok else 1))
     return 0 if ok else 1
 
