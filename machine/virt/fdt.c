@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/pctl/pctl.h"
 #include "machine/virt/virt.h"
 
 /* GIC interrupt specifier cells (Linux dt-bindings/interrupt-controller/arm-gic.h). */
@@ -85,6 +86,21 @@ void *virt_build_fdt(Machine *m, const VirtOptions *o, u64 initrd_start, u64 ini
         CHECK(fdt_property_u32(fdt, "cpu_off", 0x84000002));
         CHECK(fdt_property_u32(fdt, "cpu_on", 0xc4000003));
         CHECK(fdt_property_u32(fdt, "migrate", 0xc4000005));
+        CHECK(fdt_end_node(fdt));
+    }
+
+    /* Power controller: only when the guest's own EL3 firmware owns PSCI.
+     * Register layout of the Arm FVP Base power controller (PPOFFR, PPONR,
+     * PCOFFR, PWKUPR, PSYSR); reachable from the Secure state only. */
+    if (m->psci_conduit == CONDUIT_NONE) {
+        snprintf(name, sizeof(name), "power-controller@%llx", (unsigned long long)VIRT_PCTL_BASE);
+        CHECK(fdt_begin_node(fdt, name));
+        static const char pc[] = "hyperstep,fvp-pwrc\0arm,fvp-pwrc";
+        CHECK(fdt_property(fdt, "compatible", pc, sizeof(pc)));
+        u64 r[2] = {VIRT_PCTL_BASE, VIRT_PCTL_SIZE};
+        CHECK(prop_u64_pairs(fdt, "reg", r, 2));
+        CHECK(fdt_property_string(fdt, "status", "disabled"));
+        CHECK(fdt_property_string(fdt, "secure-status", "okay"));
         CHECK(fdt_end_node(fdt));
     }
 

@@ -154,6 +154,41 @@ static int parse_smp(char *arg, VirtOptions *o)
     return OPT_OK;
 }
 
+/* -chardev BACKEND,id=ID,... : stdio (mux/signal accepted) or file,path=F. */
+static int parse_chardev(char *arg, VirtOptions *o)
+{
+    if (o->nchardevs >= ARRAY_SIZE(o->chardev))
+        return fail("-chardev: too many character devices%s%s", "", "");
+    char *save = NULL;
+    char *backend = strtok_r(arg, ",", &save);
+    if (!backend || (strcmp(backend, "stdio") && strcmp(backend, "file")))
+        return fail("-chardev %s: supported backends: stdio, file%s", backend ? backend : "", "");
+    const char *id = NULL, *path = NULL;
+    for (char *t = strtok_r(NULL, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *v;
+        char *k = kv(t, &v);
+        bool b;
+        if (!v)
+            return fail("-chardev: '%s' needs a value%s", k, "");
+        if (!strcmp(k, "id"))
+            id = v;
+        else if (!strcmp(k, "path"))
+            path = v;
+        else if ((!strcmp(k, "mux") || !strcmp(k, "signal")) && on_off(v, &b))
+            ;   /* one serial port, no monitor: multiplexing changes nothing */
+        else
+            return fail("-chardev: unsupported option '%s=%s'", k, v);
+    }
+    if (!id)
+        return fail("-chardev %s: needs id=%s", backend, "");
+    if (!strcmp(backend, "file") && !path)
+        return fail("-chardev file,id=%s: needs path=F%s", id, "");
+    o->chardev[o->nchardevs].id = id;
+    o->chardev[o->nchardevs].path = strcmp(backend, "file") ? NULL : path;
+    o->nchardevs++;
+    return OPT_OK;
+}
+
 static int parse_loader(char *arg, VirtOptions *o)
 {
     if (o->nloaders >= VIRT_MAX_LOADERS)
@@ -204,7 +239,8 @@ void opt_usage(FILE *f)
           "  -cpu cortex-a53      -smp N[,clusters=C,cores=K]     -m SIZE[M|G]\n"
           "  -kernel F  -bios F  -initrd F  -append S  -dtb F\n"
           "  -device loader,file=F[,addr=A][,cpu-num=N][,force-raw=on]   -device loader,addr=A,cpu-num=N\n"
-          "  -semihosting  -nographic  -serial stdio|mon:stdio|file:F  -net none  -no-reboot\n"
+          "  -semihosting  -nographic  -serial stdio|mon:stdio|file:F|chardev:ID  -net none  -no-reboot\n"
+          "  -chardev stdio,id=ID[,mux=on]  -chardev file,id=ID,path=F\n"
           "  -d LIST (mapped to --trace)  -D FILE (= --trace-file)\n"
           "  -s (= -gdb tcp::1234)  -S (stop before the first instruction, wait for gdb)\n"
           "  -gdb tcp::PORT | tcp:HOST:PORT | unix:PATH   (TCP listens on 127.0.0.1 unless HOST)\n"
@@ -336,14 +372,28 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             NEED();
             if (strcmp(v, "none"))
                 return fail("%s %s: no network devices are modelled (use 'none')", a, v);
+        } else if (!strcmp(a, "-chardev")) {
+            /* -chardev stdio,id=ID[,mux=on][,signal=off] or file,id=ID,path=F */
+            NEED();
+            int r = parse_chardev(strdup(v), o);
+            if (r != OPT_OK)
+                return r;
         } else if (!strcmp(a, "-serial")) {
             NEED();
-            if (!strcmp(v, "stdio") || !strcmp(v, "mon:stdio"))
+            if (!strcmp(v, "stdio") || !strcmp(v, "mon:stdio")) {
                 o->serial_file = NULL;
-            else if (!strncmp(v, "file:", 5))
+            } else if (!strncmp(v, "file:", 5)) {
                 o->serial_file = v + 5;
-            else
-                return fail("-serial %s: supported: stdio, mon:stdio, file:F%s", v, "");
+            } else if (!strncmp(v, "chardev:", 8)) {
+                unsigned k;
+                for (k = 0; k < o->nchardevs && strcmp(o->chardev[k].id, v + 8); k++)
+                    ;
+                if (k == o->nchardevs)
+                    return fail("-serial %s: no -chardev with id=%s defined before it", v, v + 8);
+                o->serial_file = o->chardev[k].path;
+            } else {
+                return fail("-serial %s: supported: stdio, mon:stdio, file:F, chardev:ID%s", v, "");
+            }
         } else if (!strcmp(a, "-s")) {
             o->gdb = "tcp::1234";
         } else if (!strcmp(a, "-S")) {

@@ -52,6 +52,8 @@ typedef struct VirtOptions {
     u32 trace;
     const char *trace_file;
     const char *serial_file;    /* NULL: stdout */
+    struct { const char *id, *path; } chardev[4];   /* -chardev (path NULL: stdio) */
+    unsigned nchardevs;
     u64 quantum;                /* instructions per round-robin slot */
     u64 ns_per_insn;
     u64 stop_after;             /* 0: no limit */

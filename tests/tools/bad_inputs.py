@@ -69,6 +69,9 @@ def main():
         (['-device', 'loader,file=' + path('missing.bin') + ',addr=0x40000000'], ['missing.bin']),
         (['-device', 'loader,file=' + good + ',addr=zz'], ['addr']),
         ([], ['nothing to run']),
+        (['-serial', 'chardev:nope', '-kernel', good], ['chardev:nope']),
+        (['-chardev', 'socket,id=c0', '-kernel', good], ['socket']),
+        (['-dtb', path('tiny.elf'), '-kernel', good], ['device tree']),
     ]
     passed = sum(run(hs, a, w) for a, w in cases)
     failed = len(cases) - passed

@@ -3,7 +3,7 @@
 
 usage: linux_boot.py HYPERSTEP CASE [--cache DIR] [--timeout S] [--qemu]
 
-CASE: el1-gicv3 | el2-gicv3 | el2-gicv2 | smp1   (4 cores except smp1)
+CASE: el1-gicv3 | el2-gicv3 | el2-gicv2 | smp1 (4 cores except smp1) | uboot
 The guests are fetched once with ../shared/guests/fetch-debian-guests into
 DIR (default: $HS_GUESTS_CACHE or <repo>/../guests-cache).  Passes when the
 boot log shows the markers of ../shared/guests/README.md in order and the
@@ -29,11 +29,15 @@ CASES = {
                   ['psci: PSCIv1.1 detected in firmware', 'CPU: All CPU(s) started at EL2',
                    'kvm [1]: Hyp mode initialized successfully', 'BOOT-OK cpus=4 el=EL2']),
     'smp1': ('virt,gic-version=3', 1, ['psci: PSCIv1.1 detected in firmware', 'BOOT-OK cpus=1 el=EL1']),
+    # U-Boot qemu_arm64 from flash: the first key stops autoboot, then two commands
+    # typed from a file on stdin (deterministic: they enter at step 0).
+    'uboot': ('virt,gic-version=3', 1, ['U-Boot 2023.01', 'Hit any key to stop autoboot', '=> version',
+                                        'U-Boot 2023.01', '=> poweroff', 'poweroff ...']),
 }
 
 
 def fetch(cache):
-    need = ['Image', 'initramfs.cpio.gz']
+    need = ['Image', 'initramfs.cpio.gz', 'u-boot.bin']
     if all(os.path.exists(os.path.join(cache, n)) for n in need):
         return True
     fetcher = os.path.join(REPO, '..', 'shared', 'guests', 'fetch-debian-guests')
@@ -57,23 +61,32 @@ def main():
     if not fetch(o.cache):
         return 77   # meson: skipped
     machine, smp, markers = CASES[o.case]
-    args = ['-M', machine, '-cpu', 'cortex-a53', '-smp', str(smp), '-m', '1024', '-nographic',
-            '-no-reboot', '-kernel', os.path.join(o.cache, 'Image'),
-            '-initrd', os.path.join(o.cache, 'initramfs.cpio.gz'),
-            '-append', 'console=ttyAMA0 panic=-1'] + o.extra
+    args = ['-M', machine, '-cpu', 'cortex-a53', '-smp', str(smp), '-m', '1024', '-nographic', '-no-reboot']
+    stdin = subprocess.DEVNULL
+    if o.case == 'uboot':
+        args += ['-bios', os.path.join(o.cache, 'u-boot.bin')]
+        import tempfile
+        f = tempfile.TemporaryFile()
+        f.write(b'\nversion\npoweroff\n')
+        f.seek(0)
+        stdin = f
+    else:
+        args += ['-kernel', os.path.join(o.cache, 'Image'), '-initrd', os.path.join(o.cache, 'initramfs.cpio.gz'),
+                 '-append', 'console=ttyAMA0 panic=-1']
+    args += o.extra
     prog = 'qemu-system-aarch64' if o.qemu else o.hyperstep
     if o.qemu:
         args += ['-nic', 'none']
     t0 = time.time()
     try:
-        p = subprocess.run([prog] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        p = subprocess.run([prog] + args, stdin=stdin, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=o.timeout)
         out, rc = p.stdout.decode(errors='replace'), p.returncode
     except subprocess.TimeoutExpired as e:
         out, rc = (e.stdout or b'').decode(errors='replace'), 'timeout'
     wall = time.time() - t0
     pos, missing = 0, None
-    for mk in markers + ['reboot: Power down']:
+    for mk in markers + ([] if o.case == 'uboot' else ['reboot: Power down']):
         i = out.find(mk, pos)
         if i < 0:
             missing = mk

@@ -99,6 +99,12 @@ TEST(fdt_no_psci_node_with_guest_el3_firmware)
     void *f = virt_build_fdt(m, &o, 0, 0, &sz);
     ASSERT_TRUE(f != NULL);
     ASSERT_TRUE(fdt_path_offset(f, "/psci") < 0);
+    int len;
+    const fdt64_t *reg = prop(f, "/power-controller@90c0000", "reg", &len);
+    ASSERT_TRUE(reg != NULL);
+    ASSERT_EQ(fdt64_to_cpu(reg[0]), 0x090c0000);
+    const char *st = prop(f, "/power-controller@90c0000", "secure-status", &len);
+    ASSERT_TRUE(st && !strcmp(st, "okay"));
     free(f);
     virt_destroy(m);
 }
