@@ -4,8 +4,8 @@
 usage: xen_gdb.py HYPERSTEP [--timeout S]
 
 Starts tests/tools/xen_boot.sh (GICv3, 4 cores) with `-gdb tcp::PORT` and
-follows its console log.  Once Xen says "Brought up 4 CPUs" and has started
-loading dom0, gdb attaches to the running machine (the stub stops every
+follows its console log.  Once Xen says "Brought up 4 CPUs" and dom0's Linux
+says "smp: Brought up 1 node, 4 CPUs", gdb attaches to the running machine (the stub stops every
 core on a new connection) and checks:
   * `info threads` lists 4 threads, each `CPU#n [state] EL2|EL1 Non-secure`
     with a state (running, WFI, ...);
@@ -71,12 +71,12 @@ def main():
         except OSError:
             return ''
 
-    # Wait until Xen has all 4 cores up and is building dom0.
-    while 'LOADING DOMAIN 0' not in console():
+    # Wait until Xen has all 4 cores up and dom0 (Linux) has its 4 vCPUs up.
+    while 'smp: Brought up 1 node, 4 CPUs' not in console():
         if run.poll() is not None or time.time() - t0 > o.timeout:
             out = run.communicate()[0].decode(errors='replace') if run.poll() is not None else ''
             run.kill()
-            return fail('Xen did not reach "LOADING DOMAIN 0"', ('console', console()), ('xen_boot', out))
+            return fail('dom0 did not bring up its 4 vCPUs', ('console', console()), ('xen_boot', out))
         time.sleep(0.2)
     t_attach = time.time() - t0
     if 'Brought up 4 CPUs' not in console():
@@ -123,22 +123,24 @@ def main():
     # First `info threads`: 4 cores, each at EL2 or EL1 with a state.
     listings = re.split(r'^\s*Id\s+Target Id', gout, flags=re.M)
     want(len(listings) >= 3, 'two `info threads` listings')
-    th = re.compile(r'^[ *]\s*(\d+)\s+Thread \S+ "CPU#(\d) \[([^\]]+)\] (EL[12]) Non-secure"', re.M)
+    th = re.compile(r'^[ *]\s*(\d+)\s+Thread \d+ \(CPU#(\d) \[([^\]]+)\] (EL[12]) Non-secure\)', re.M)
     first = th.findall(listings[1]) if len(listings) > 1 else []
     want(sorted(int(t[1]) for t in first) == [0, 1, 2, 3],
          'first listing has CPU#0..3 each at EL1/EL2 Non-secure: %s' % [t[1:] for t in first])
     want(all(t[2] for t in first), 'every core shows a state')
     # The breakpoint stop: thread selected (marked '*'), at VBAR_EL2+0x400, EL2.
-    m = re.search(r'^Thread (\d+) "CPU#(\d) \[[^\]]+\] EL2 Non-secure" hit Breakpoint 1, (0x[0-9a-f]+)',
-                  gout, re.M)
-    want(m is not None, 'breakpoint stop names the core (thread) at EL2')
+    m = re.search(r'^Thread (\d+) hit Breakpoint 1, (0x[0-9a-f]+)', gout, re.M)
+    want(m is not None, 'gdb reports the thread (core) that hit the breakpoint')
     if m:
-        sel = re.search(r'^\*\s+%s\s+Thread \S+ "CPU#%s \[[^\]]+\] EL2 Non-secure"' % (m.group(1), m.group(2)),
+        sel = re.search(r'^\*\s+%s\s+Thread %s \(CPU#%d \[[^\]]+\] EL2 Non-secure\)\s+0x0*%x in'
+                        % (m.group(1), m.group(1), int(m.group(1)) - 1, int(m.group(2), 16)),
                         listings[2] if len(listings) > 2 else '', re.M)
-        want(sel is not None, 'that thread is the selected one in `info threads`')
+        want(sel is not None, 'that thread is the selected one in `info threads`, at EL2, at the breakpoint')
     want(re.search(r'^\$\d+ = 0x400$', gout, re.M) is not None, '$pc == $VBAR_EL2 + 0x400')
     want(re.search(r'^\$\d+ = 2$', gout, re.M) is not None, 'CurrentEL.EL == 2 at the stop')
     ec = re.findall(r'^\$\d+ = (0x[0-9a-f]+)$', gout, re.M)
+    want(len(ec) >= 2 and int(ec[-2], 16) in (0x01, 0x16, 0x17, 0x18, 0x20, 0x24),
+         'ESR_EL2.EC at the stop is a lower-EL trap (WFx, HVC, SMC, sysreg, abort): %s' % ec[-2:-1])
     want(re.search(r'\[Inferior 1 \(Remote target\) detached\]', gout) is not None, 'gdb detached')
     want(bout.startswith('PASS'), 'the Xen run went on to dom0 power-off after the detach')
     print('attach after %.1f s, gdb done after %.1f s, run ended after %.1f s; ESR_EL2.EC/ELR_EL2 at stop: %s'
