@@ -125,8 +125,11 @@ NORETURN void mmu_raise_fault(Cpu *c, u64 va, AccType acc, unsigned flags, const
     }
     if (f->stage2 && target == 2)
         c->hpfar_el2 = (f->ipa >> 12) << 4;
-    snprintf(c->reason_buf, sizeof(c->reason_buf), "%s%s%s at level %d%s",
-             f->stage2 ? "stage-2 " : "", f->s1ptw ? "(on stage-1 walk) " : "",
-             fault_name(f->type), f->level, acc == ACC_EXEC ? " (fetch)" : "");
+    int n = snprintf(c->reason_buf, sizeof(c->reason_buf), "%s%s%s at level %d%s",
+                     f->stage2 ? "stage-2 " : "", f->s1ptw ? "(on stage-1 walk) " : "",
+                     fault_name(f->type), f->level, acc == ACC_EXEC ? " (fetch)" : "");
+    if (f->stage2 && n > 0 && (size_t)n < sizeof(c->reason_buf))
+        snprintf(c->reason_buf + n, sizeof(c->reason_buf) - n, ", IPA=0x%llx",
+                 (unsigned long long)f->ipa);
     exc_take_sync(c, target, syn(ec, iss), va, true, c->pc, c->reason_buf);
 }

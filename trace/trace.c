@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exceptions/exceptions.h"
+#include "firmware/psci/psci.h"
 #include "machine/machine.h"
 #include "trace/steplog.h"
 #include "trace/tarmac.h"
@@ -222,6 +223,52 @@ void trace_post(Cpu *c, u64 pc, u32 insn, bool exception)
         trace_regs(c, pc, exception);
 }
 
+/* Xen's hypercall numbers (xen/include/public/xen.h, __HYPERVISOR_*): the
+ * ones an Arm guest uses.  NULL for others. */
+static const char *xen_hypercall_name(u64 nr)
+{
+    switch (nr) {
+    case 7: return "platform_op";
+    case 12: return "memory_op";
+    case 13: return "multicall";
+    case 17: return "xen_version";
+    case 18: return "console_io";
+    case 20: return "grant_table_op";
+    case 21: return "vm_assist";
+    case 24: return "vcpu_op";
+    case 27: return "xsm_op";
+    case 29: return "sched_op";
+    case 32: return "event_channel_op";
+    case 33: return "physdev_op";
+    case 34: return "hvm_op";
+    case 35: return "sysctl";
+    case 36: return "domctl";
+    case 39: return "argo_op";
+    case 41: return "dm_op";
+    case 42: return "hypfs_op";
+    default: return NULL;
+    }
+}
+
+/* What an SVC/HVC/SMC taken without a trap reason asked for: its immediate,
+ * X0 (the SMCCC function ID, named when it is a PSCI/SMCCC one) or, for
+ * Xen's hypercall immediate 0xEA1, the hypercall number in X16. */
+static void trace_call_args(FILE *f, const Cpu *c, unsigned ec, u32 esr)
+{
+    const char *insn = ec == EC_SVC64 ? "SVC" : ec == EC_HVC64 ? "HVC" : "SMC";
+    unsigned imm = esr & 0xffff;
+    if (ec == EC_HVC64 && imm == 0xea1) {
+        const char *n = xen_hypercall_name(xreg(c, 16));
+        fprintf(f, ": HVC #0xea1 Xen hypercall X16=%llu%s%s%s", (unsigned long long)xreg(c, 16),
+                n ? " (" : "", n ? n : "", n ? ")" : "");
+        return;
+    }
+    fprintf(f, ": %s #0x%x X0=0x%llx", insn, imm, (unsigned long long)xreg(c, 0));
+    const char *n = ec != EC_SVC64 ? psci_func_name((u32)xreg(c, 0)) : NULL;
+    if (n)
+        fprintf(f, " (%s)", n);
+}
+
 void trace_exception(Cpu *c, unsigned from, unsigned to, u32 esr, u64 far, bool far_valid,
                      u64 elr, const char *reason)
 {
@@ -236,6 +283,8 @@ void trace_exception(Cpu *c, unsigned from, unsigned to, u32 esr, u64 far, bool 
         fprintf(f, " FAR=0x%llx", (unsigned long long)far);
     if (reason)
         fprintf(f, ": %s", reason);
+    else if (ec == EC_SVC64 || ec == EC_HVC64 || ec == EC_SMC64)
+        trace_call_args(f, c, ec, esr);
     fputc('\n', f);
 }
 

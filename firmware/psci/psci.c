@@ -97,10 +97,10 @@ void psci_check_wrong_conduit(Cpu *c, Conduit used)
     if (used == CONDUIT_HVC && c->el == 1 && cpu_have_el2(c)) {
         /* Legitimate when a hypervisor emulates PSCI for its guest (seed: an
          * EL1 Linux under an EL2 hypervisor): say where the call goes. */
-        fprintf(f, "PSCI note: %s (0x%08x) via HVC at EL1 goes to the EL2 hypervisor (VBAR_EL2=0x%llx) "
-                "to emulate, not to the firmware%s\n", nm ? nm : "PSCI call", fid,
-                (unsigned long long)c->vbar_el[2],
-                m->psci_conduit == CONDUIT_SMC ? " (its conduit is SMC)" : "");
+        fprintf(f, "PSCI note: %s (0x%08x) via HVC at EL1: for the EL2 hypervisor to emulate "
+                "(vector VBAR_EL2+0x400 = 0x%llx), not the firmware%s\n", nm ? nm : "PSCI call", fid,
+                (unsigned long long)c->vbar_el[2] + 0x400,
+                m->psci_conduit == CONDUIT_SMC ? " (SMC conduit)" : "");
         return;
     }
     if (m->psci_conduit == CONDUIT_NONE)

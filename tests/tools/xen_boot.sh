@@ -5,6 +5,9 @@
 # fdtput, place the modules with -device loader, boot Xen.
 #
 # usage: xen_boot.sh HYPERSTEP GIC(2|3) [SMP] [--qemu]
+# $XEN_BOOT_EXTRA (word-split) is appended to the emulator's command line
+# (e.g. '--trace exc,psci --trace-file F' or '-gdb tcp::PORT'); the console
+# log goes to $XEN_BOOT_LOG when set (so a caller can follow the boot).
 # Passes when the log shows the markers in order and the exit status is 0.
 # Guests come from $HS_GUESTS_CACHE or <repo>/../guests-cache (fetched once).
 set -u
@@ -37,18 +40,18 @@ t0=$(date +%s.%N)
 timeout 1200 "$PROG" -cpu cortex-a53 -m 2048 -nographic -nic none -no-reboot -M "$M" -smp "$SMP" \
   -kernel "$cache/xen" -dtb xen.dtb \
   -device loader,file="$cache/Image",addr=0x50000000,force-raw=on \
-  -device loader,file="$cache/initramfs.cpio.gz",addr=0x54000000,force-raw=on </dev/null >log 2>&1
+  -device loader,file="$cache/initramfs.cpio.gz",addr=0x54000000,force-raw=on ${XEN_BOOT_EXTRA:-} </dev/null >"${XEN_BOOT_LOG:-log}" 2>&1
 rc=$?
 t1=$(date +%s.%N)
 wall=$(python3 -c "print(round($t1-$t0,1))")
 markers=("(XEN) Xen version 4.17" "*** LOADING DOMAIN 0 ***" "BOOT-OK cpus=$SMP" "--- hypervisor: xen"
          "SMOKE-OK" "(XEN) Hardware Dom0 halted: halting machine")
 [ "$G" = 2 ] && markers=("(XEN) Xen version 4.17" "(XEN) GICv2 initialization:" "${markers[@]:1}")
-python3 - "$rc" "$wall" "$PROG" "$G" "$SMP" "${markers[@]}" <<'PY'
+python3 - "$rc" "$wall" "$PROG" "$G" "$SMP" "${XEN_BOOT_LOG:-log}" "${markers[@]}" <<'PY'
 import sys
-rc, wall, prog, g, smp = sys.argv[1:6]
-marks = sys.argv[6:]
-out = open('log', errors='replace').read()
+rc, wall, prog, g, smp, logf = sys.argv[1:7]
+marks = sys.argv[7:]
+out = open(logf, errors='replace').read()
 pos, missing = 0, None
 for m in marks:
     i = out.find(m, pos)
