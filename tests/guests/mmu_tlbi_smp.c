@@ -13,8 +13,13 @@
 
 #define CPU_ON 0xC4000003u
 #define NCORES 4
-#define X 0x80000000ul           /* l1[2] -> l2[0] -> l3[0] */
-#define Y 0x80001000ul           /* l3[1] */
+/* VAs whose pages no other access of the test shares a slot with in a
+ * small direct-mapped TLB (code, data and stacks are below 0x40080000), so
+ * a stale entry really survives until invalidated. */
+#define X 0x80080000ul           /* l1[2] -> l2[0] -> l3[0x80] */
+#define Y 0x80081000ul           /* l3[0x81] */
+#define XI ((X >> 12) & 511)
+#define YI ((Y >> 12) & 511)
 #define VAL_A 0xaaaa0000aaaaul
 #define VAL_B 0xbbbb0000bbbbul
 
@@ -102,8 +107,8 @@ int main(void)
     l1[1] = D_BLOCK(0x40000000ul, D_ATTR(0) | D_SH_IS | D_AP_RW_EL1);   /* RAM */
     l1[2] = D_TABLE(l2);
     l2[0] = D_TABLE(l3);
-    l3[0] = D_PAGE((u64)page_a, D_ATTR(0) | D_SH_IS | D_AP_RW_EL1);
-    l3[1] = D_PAGE((u64)page_a, D_ATTR(0) | D_SH_IS | D_AP_RW_EL1);
+    l3[XI] = D_PAGE((u64)page_a, D_ATTR(0) | D_SH_IS | D_AP_RW_EL1);
+    l3[YI] = D_PAGE((u64)page_a, D_ATTR(0) | D_SH_IS | D_AP_RW_EL1);
     __asm__ volatile("dsb ish" ::: "memory");
     mmu_on();
     CHECK_EQ(rd64(X), VAL_A);
@@ -114,10 +119,10 @@ int main(void)
     wait_reached(1);
 
     /* Inner Shareable invalidation by VA: every core must see B at X. */
-    l3[0] = D_PAGE((u64)page_b, D_ATTR(0) | D_SH_IS | D_AP_RW_EL1);
+    l3[XI] = D_PAGE((u64)page_b, D_ATTR(0) | D_SH_IS | D_AP_RW_EL1);
     __asm__ volatile("dsb ishst; tlbi vae1is, %0; dsb ish; isb" ::"r"(X >> 12) : "memory");
     /* Local invalidation only for Y (negative control: others may be stale). */
-    l3[1] = D_PAGE((u64)page_b, D_ATTR(0) | D_SH_IS | D_AP_RW_EL1);
+    l3[YI] = D_PAGE((u64)page_b, D_ATTR(0) | D_SH_IS | D_AP_RW_EL1);
     __asm__ volatile("dsb ishst; tlbi vae1, %0; dsb ish; isb" ::"r"(Y >> 12) : "memory");
     CHECK_EQ(rd64(X), VAL_B);
     CHECK_EQ(rd64(Y), VAL_B);
