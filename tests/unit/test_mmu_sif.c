@@ -3,9 +3,12 @@
  * translation regime an output address in the Non-secure PA space is
  * execute-never when SIF=1 (Arm ARM AArch64.CheckPermission, "Restriction
  * on Secure instruction fetch"); data permissions and Non-secure regimes
- * are unaffected.  Also pins hyperstep's choice that an MSR SCR_EL3 flushes
- * the TLB, so an executable entry cached while SIF=0 is not reused after
- * SIF=1 even without a TLBI (the architecture would permit reuse).
+ * are unaffected.  Also pins hyperstep's behaviour that after MSR SCR_EL3
+ * (SIF=1) a fetch from the NS page faults even without a TLBI (the
+ * architecture would permit a cached entry to be reused).  Note: removing
+ * the tlb_flush_all() in wr_scr alone does not make that case fail (checked
+ * by mutation), so something else on this path also re-translates the
+ * fetch; the case pins the observable behaviour, not that one flush.
  */
 #include <string.h>
 
