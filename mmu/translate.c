@@ -108,6 +108,16 @@ bool mmu_translate_ex(Cpu *c, u64 va, AccType acc, MmuIdx idx, unsigned flags,
     if (s1on) {
         if (!mmu_walk_s1(c, va, acc, idx, r, f))
             return false;
+        /* Secure instruction fetch (SCR_EL3.SIF; Arm ARM D5.4
+         * AArch64.CheckPermission, "Restriction on Secure instruction
+         * fetch"): in a Secure regime, an output address in the
+         * Non-secure PA space (descriptor NS / NSTable) is execute-never.
+         * The TLB caches r->perm; every SCR_EL3 write flushes this core's
+         * TLB (cpu/sysreg_core.c wr_scr), so a change of SIF never leaves
+         * a stale executable entry. */
+        if (!regime_is_ns_e10(idx) && idx != MMU_E2 && r->ns && cpu_have_el3(c) &&
+            (c->scr_el3 & SCR_EL3_SIF))
+            r->perm &= (u8)~4u;
         if (!(flags & MEMF_NOPERM) && !perm_ok(r->perm, acc)) {
             f->type = FAULT_PERMISSION;
             f->level = r->walk_level;
