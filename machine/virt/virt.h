@@ -69,6 +69,10 @@ typedef struct VirtOptions {
     /* devices (gic branch) */
     u64 rtc_epoch;              /* --rtc-epoch: PL031 counter at reset, seconds */
     bool no_stdin;              /* --no-stdin: the UART reads no host input */
+    /* ---- sanitize: copies of option arguments that fields above point
+     * into (-M, -device); freed by opt_free() (machine/virt/options.h) ---- */
+    char *owned[VIRT_MAX_LOADERS + 8];
+    unsigned nowned;
 } VirtOptions;
 
 void virt_default_options(VirtOptions *o);
