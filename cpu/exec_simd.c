@@ -18,7 +18,7 @@ static u64 shl_elem(u64 xv, u64 yv, int esize, bool u, bool rounding, bool satur
                 return 0;
             r = x == 0 ? 0 : x > 0 ? ((s128)1 << 100) : -((s128)1 << 100);
         } else {
-            r = x << shift;
+            r = (s128)((u128)x << shift);   /* x negative: a signed << is UB */
         }
     } else {
         int s = -shift > 100 ? 100 : -shift;

@@ -49,7 +49,7 @@ static void shift_imm(Cpu *c, bool scalar, bool q, bool u, unsigned immh, unsign
             int elems = 64 / esize;
             for (int i = 0; i < elems; i++) {
                 s128 x = vel(c, rn, (q ? elems : 0) + i, esize, u);
-                put_elem(&r, i, 2 * esize, (u64)(x << lshift) & emask(2 * esize));
+                put_elem(&r, i, 2 * esize, (u64)((u128)x << lshift) & emask(2 * esize));
             }
             set_vreg_vec(c, rd, &r, true);
             return;
@@ -131,10 +131,10 @@ static void shift_imm(Cpu *c, bool scalar, bool q, bool u, unsigned immh, unsign
             break;
         }
         case 0x0c:   /* SQSHLU: signed in, unsigned saturate */
-            v = sat_u(vel(c, rn, i, esize, false) << lshift, esize, &sat);
+            v = sat_u((s128)((u128)vel(c, rn, i, esize, false) << lshift), esize, &sat);   /* no signed << (UB) */
             break;
         default:   /* SQSHL / UQSHL (immediate) */
-            v = sat_q(x << lshift, esize, u, &sat);
+            v = sat_q((s128)((u128)x << lshift), esize, u, &sat);   /* no signed << (UB) */
             break;
         }
         put_elem(&r, i, esize, v & m);

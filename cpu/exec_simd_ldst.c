@@ -94,7 +94,7 @@ void exec_FP_LDSTP(Cpu *c, const A_FP_LDSTP *a)
     unsigned scale = 2 + a->opc, bytes = 1u << scale;
     u64 base = xreg_sp(c, a->rn);
     check_sp(c, a->rn);
-    s64 off = sextract64(a->imm7, 0, 7) << scale;
+    s64 off = (s64)((u64)sextract64(a->imm7, 0, 7) << scale);   /* no signed left shift (UB) */
     u64 addr = a->idx == 1 ? base : base + (u64)off;   /* post-index uses the base */
     if (a->l) {
         /* Both accesses before any register write (a fault commits

@@ -172,6 +172,8 @@ struct Machine {
  * until touched).  Returns the region or NULL on host allocation failure. */
 MemRegion *phys_add_ram(Machine *m, const char *name, u64 base, u64 size, bool readonly);
 /* Add an MMIO device window. */
+/* Release the host memory of every region of M (virt_destroy). */
+void phys_free(Machine *m);
 MemRegion *phys_add_mmio(Machine *m, const char *name, u64 base, u64 size,
                          MmioRead rd, MmioWrite wr, void *opaque);
 /* Region containing PA, or NULL. */

@@ -49,11 +49,32 @@ MemRegion *phys_add_ram(Machine *m, const char *name, u64 base, u64 size, bool r
     if (!r->host || !r->code || !r->dirty) {
         hs_log("hyperstep: cannot reserve %llu MiB of host memory for %s",
                (unsigned long long)(size >> 20), name);
+        if (r->host)
+            munmap(r->host, size);
+        if (r->code)
+            munmap(r->code, size / 4 * sizeof(DecodedInsn));
+        free(r->dirty);
         m->nregions--;
         return NULL;
     }
     r->readonly = readonly;
     return r;
+}
+
+void phys_free(Machine *m)
+{
+    for (unsigned i = 0; i < m->nregions; i++) {
+        MemRegion *r = &m->region[i];
+        if (r->host)
+            munmap(r->host, r->size);
+        if (r->code)
+            munmap(r->code, r->size / 4 * sizeof(DecodedInsn));
+        free(r->dirty);
+        r->host = NULL;
+        r->code = NULL;
+        r->dirty = NULL;
+    }
+    m->nregions = 0;
 }
 
 MemRegion *phys_add_mmio(Machine *m, const char *name, u64 base, u64 size,

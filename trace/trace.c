@@ -132,6 +132,15 @@ void trace_prefix(const Cpu *c)
             (unsigned long long)machine_step(c->m, c));
 }
 
+void trace_free(Machine *m)
+{
+    if (m->capstone) {
+        cs_close((csh *)m->capstone);
+        free(m->capstone);
+        m->capstone = NULL;
+    }
+}
+
 void trace_disas(Machine *m, u64 pc, u32 insn, char *buf, size_t len)
 {
     if (!m->capstone) {

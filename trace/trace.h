@@ -48,5 +48,7 @@ void trace_sched(Cpu *c, const char *what);
 void trace_unimplemented(Cpu *c, const char *what);
 /* Disassemble INSN at PC with Capstone into BUF. */
 void trace_disas(Machine *m, u64 pc, u32 insn, char *buf, size_t len);
+/* Close the Capstone handle trace_disas() opened, if any (virt_destroy). */
+void trace_free(Machine *m);
 
 #endif

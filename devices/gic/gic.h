@@ -26,6 +26,8 @@ typedef struct Gic Gic;
  * GICv3, m->gic_sysregs.  Returns false (after logging) on a bad version or
  * out of memory. */
 bool gic_attach(Machine *m, int version, bool security);
+/* Free M's GIC (virt_destroy); safe if gic_attach() failed. */
+void gic_free(Machine *m);
 
 /* The input line of shared peripheral interrupt SPI (INTID 32 + SPI). */
 IrqLine gic_spi_line(Machine *m, unsigned spi);

@@ -430,6 +430,12 @@ static void gic_async_refresh(Cpu *c)
 bool gicv2_map(Gic *g);
 bool gicv3_map(Gic *g);
 
+void gic_free(Machine *m)
+{
+    free(m->gic);
+    m->gic = NULL;
+}
+
 bool gic_attach(Machine *m, int version, bool security)
 {
     if (version != 2 && version != 3) {

@@ -262,6 +262,8 @@ void pl011_destroy(Pl011 *u)
         return;
     if (u->host_tty)
         tcsetattr(u->tty_fd, TCSANOW, &u->saved);
+    if (u->out && u->out != stdout && u->out != stderr)
+        fclose(u->out);   /* a serial log file the board opened for it */
     free(u);
 }
 

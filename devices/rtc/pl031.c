@@ -104,6 +104,11 @@ static u64 deadline(void *opaque)
     return r->base_ns + ((u64)(r->last - r->base_count) + secs) * 1000000000ull;
 }
 
+void pl031_free(Pl031 *r)
+{
+    free(r);
+}
+
 Pl031 *pl031_create(Machine *m, u64 base, u32 epoch, IrqLine irq)
 {
     Pl031 *r = calloc(1, sizeof(*r));

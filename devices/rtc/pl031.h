@@ -13,5 +13,7 @@ typedef struct Pl031 Pl031;
  * the match interrupt output.  Registers a clock so a match fires on time.
  * Returns NULL on allocation failure. */
 Pl031 *pl031_create(Machine *m, u64 base, u32 epoch, IrqLine irq);
+/* Free R (NULL is allowed). */
+void pl031_free(Pl031 *r);
 
 #endif

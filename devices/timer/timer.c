@@ -177,6 +177,15 @@ bool timer_attach(Machine *m)
     return true;
 }
 
+void timer_free(Machine *m)
+{
+    for (unsigned i = 0; i < m->nclock; i++)
+        if (m->clock[i].tick == tick) {
+            free(m->clock[i].opaque);
+            m->clock[i].opaque = NULL;
+        }
+}
+
 /* ---- system registers ---- */
 
 /* Row kinds, kept in resetval: timer index << 4 | register. */

@@ -20,6 +20,8 @@ enum { TIMER_PPI_HYP = 26, TIMER_PPI_VIRT = 27, TIMER_PPI_SEC = 29, TIMER_PPI_PH
  * PPIs), register the clock that fires them and schedules idle wake-ups.
  * Returns false on allocation failure. */
 bool timer_attach(Machine *m);
+/* Free what timer_attach() allocated (virt_destroy); safe if it failed. */
+void timer_free(Machine *m);
 
 /* Physical count (CNTPCT) of core C now: virtual ns / 16. */
 u64 timer_cntpct(const Cpu *c);

@@ -33,65 +33,49 @@ static void print_stats(const Machine *m, double secs)
             secs > 0 ? (double)n / secs / 1e6 : 0.0);
 }
 
-int main(int argc, char **argv)
+/* Create and run the machine described by O until it exits (re-creating it
+ * after PSCI SYSTEM_RESET); STATS: --stats.  Returns the exit status. */
+static int run_machine(VirtOptions *o, int argc, char **argv, bool stats)
 {
-    if (argc == 4 && !strcmp(argv[1], "replay-diff"))
-        return replay_diff_main(argv[2], argv[3]);
-    VirtOptions o;
-    bool stats = false;
-    int na = 0;
-    for (int i = 0; i < argc; i++) {
-        if (i > 0 && !strcmp(argv[i], "--stats"))
-            stats = true;
-        else
-            argv[na++] = argv[i];
-    }
-    argc = na;
-    argv[argc] = NULL;
-    int r = opt_parse(argc, argv, &o);
-    if (r == OPT_EXIT)
-        return 0;
-    if (r != OPT_OK)
-        return 1;
     for (unsigned resets = 0;; resets++) {
-        Machine *m = virt_create(&o);
+        Machine *m = virt_create(o);
         if (!m)
             return 1;
-        if (o.dump_dtb) {   /* -M virt,dumpdtb=F: write the DTB and exit, as QEMU does */
+        if (o->dump_dtb) {   /* -M virt,dumpdtb=F: write the DTB and exit, as QEMU does */
             virt_destroy(m);
             return 0;
         }
-        m->stop_after = o.stop_after;
-        if (o.record || o.replay) {
+        m->stop_after = o->stop_after;
+        if (o->record || o->replay) {
             char err[1024];
-            bool ok = o.record ? record_start(m, &o, argc, argv, o.record,
-                                              o.digest_every ? o.digest_every : 1000000, err, sizeof(err))
-                               : replay_start(m, &o, argc, argv, o.replay, err, sizeof(err));
+            bool ok = o->record ? record_start(m, o, argc, argv, o->record,
+                                              o->digest_every ? o->digest_every : 1000000, err, sizeof(err))
+                               : replay_start(m, o, argc, argv, o->replay, err, sizeof(err));
             if (!ok) {
                 fprintf(stderr, "hyperstep: %s\n", err);
                 virt_destroy(m);
                 return 1;
             }
-        } else if (o.digest_every || o.expect_digests) {
+        } else if (o->digest_every || o->expect_digests) {
             char err[256];
-            if (!digest_setup(m, o.digest_every ? o.digest_every : 1000000, o.digest_file, o.expect_digests,
+            if (!digest_setup(m, o->digest_every ? o->digest_every : 1000000, o->digest_file, o->expect_digests,
                               err, sizeof(err))) {
                 fprintf(stderr, "hyperstep: %s\n", err);
                 virt_destroy(m);
                 return 1;
             }
         }
-        if (o.step_log) {
+        if (o->step_log) {
             char err[256];
-            if (!steplog_setup(m, o.step_log, err, sizeof(err))) {
+            if (!steplog_setup(m, o->step_log, err, sizeof(err))) {
                 fprintf(stderr, "hyperstep: %s\n", err);
                 virt_destroy(m);
                 return 1;
             }
         }
-        if (o.tarmac) {
+        if (o->tarmac) {
             char err[256];
-            if (!tarmac_setup(m, o.tarmac, err, sizeof(err))) {
+            if (!tarmac_setup(m, o->tarmac, err, sizeof(err))) {
                 fprintf(stderr, "hyperstep: %s\n", err);
                 virt_destroy(m);
                 return 1;
@@ -111,10 +95,31 @@ int main(int argc, char **argv)
         /* PSCI SYSTEM_RESET: the whole machine is re-created from the options
          * (every core back to its boot state, images reloaded), unless
          * -no-reboot, which makes a reset exit (status 0) as QEMU does. */
-        if (!reset || o.no_reboot)
+        if (!reset || o->no_reboot)
             return code;
         fprintf(stderr, "hyperstep: system reset (#%u)\n", resets + 1);
-        o.gdb_wait = false;   /* gdb: -S stops only before the very first instruction */
-        o.reopen_append = true;   /* one trace / serial log across resets */
+        o->gdb_wait = false;   /* gdb: -S stops only before the very first instruction */
+        o->reopen_append = true;   /* one trace / serial log across resets */
     }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && !strcmp(argv[1], "replay-diff"))
+        return replay_diff_main(argv[2], argv[3]);
+    VirtOptions o;
+    bool stats = false;
+    int na = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && !strcmp(argv[i], "--stats"))
+            stats = true;
+        else
+            argv[na++] = argv[i];
+    }
+    argc = na;
+    argv[argc] = NULL;
+    int r = opt_parse(argc, argv, &o);
+    int code = r == OPT_EXIT ? 0 : r != OPT_OK ? 1 : run_machine(&o, argc, argv, stats);
+    opt_free(&o);
+    return code;
 }

@@ -296,6 +296,25 @@ static int parse_d(const char *arg, VirtOptions *o)
     return OPT_OK;
 }
 
+/* A copy of V owned by O (fields point into it after strtok_r), or NULL if
+ * out of memory or too many such arguments. */
+static char *own(VirtOptions *o, const char *v)
+{
+    if (o->nowned >= sizeof(o->owned) / sizeof(o->owned[0]))
+        return NULL;
+    char *s = strdup(v);
+    if (s)
+        o->owned[o->nowned++] = s;
+    return s;
+}
+
+void opt_free(VirtOptions *o)
+{
+    for (unsigned i = 0; i < o->nowned; i++)
+        free(o->owned[i]);
+    o->nowned = 0;
+}
+
 int opt_parse(int argc, char **argv, VirtOptions *o)
 {
     virt_default_options(o);
@@ -323,7 +342,9 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             return OPT_EXIT;
         } else if (!strcmp(a, "-M") || !strcmp(a, "-machine")) {
             NEED();
-            char *s = strdup(v);
+            char *s = own(o, v);
+            if (!s)
+                return fail("%s %s: too many -M/-device options", a, v);
             int r = parse_machine(s, o);
             if (r != OPT_OK)
                 return r;
@@ -333,7 +354,11 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
                 return fail("-cpu %s: only cortex-a53 is modelled%s", v, "");
         } else if (!strcmp(a, "-smp")) {
             NEED();
-            int r = parse_smp(strdup(v), o);
+            char *s = strdup(v);
+            if (!s)
+                return fail("-smp %s: out of memory%s", v, "");
+            int r = parse_smp(s, o);   /* keeps no pointer into S */
+            free(s);
             if (r != OPT_OK)
                 return r;
         } else if (!strcmp(a, "-m")) {
@@ -357,7 +382,10 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             o->dtb = v;
         } else if (!strcmp(a, "-device")) {
             NEED();
-            int r = parse_loader(strdup(v), o);
+            char *s = own(o, v);
+            if (!s)
+                return fail("%s %s: too many -M/-device options", a, v);
+            int r = parse_loader(s, o);
             if (r != OPT_OK)
                 return r;
         } else if (!strcmp(a, "-semihosting")) {

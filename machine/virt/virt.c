@@ -22,6 +22,7 @@
 #include "machine/virt/virt.h"
 #include "exceptions/pmu.h"
 #include "mmu/mmu.h"
+#include "trace/trace.h"
 
 void virt_default_options(VirtOptions *o)
 {
@@ -125,8 +126,11 @@ Machine *virt_create(const VirtOptions *o)
     }
     IrqLine none = {0};
     m->uart = pl011_create(m, "pl011", VIRT_UART, serial, none);
-    if (!m->uart)
+    if (!m->uart) {
+        if (serial != stdout)
+            fclose(serial);
         goto fail;
+    }
     /* Interrupts and devices (devices/gic, timer, rtc). */
     if (!gic_attach(m, o->gic_version, o->secure) || !timer_attach(m))
         goto fail;
@@ -190,6 +194,11 @@ void virt_destroy(Machine *m)
         }
     }
     pl011_destroy(m->uart);
+    pl031_free(m->rtc);
+    timer_free(m);
+    gic_free(m);
+    trace_free(m);
+    phys_free(m);
     if (m->trace_file)
         fclose(m->trace_file);
     free(m->sysreg_index);

@@ -76,6 +76,10 @@ typedef struct VirtOptions {
     u32 trace_els;
     bool trace_range;
     u64 trace_lo, trace_hi;
+    /* ---- sanitize: copies of option arguments that fields above point
+     * into (-M, -device); freed by opt_free() (machine/virt/options.h) ---- */
+    char *owned[VIRT_MAX_LOADERS + 8];
+    unsigned nowned;
 } VirtOptions;
 
 void virt_default_options(VirtOptions *o);

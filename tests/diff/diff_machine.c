@@ -7,6 +7,7 @@
 
 #include "cpu/sysreg.h"
 #include "mmu/mmu.h"
+#include "trace/trace.h"
 #include "tests/diff/diff_machine.h"
 
 Machine *diffm_create(u64 ram_base, u64 ram_size)
@@ -52,5 +53,7 @@ void diffm_destroy(Machine *m)
         }
     }
     free(m->sysreg_index);
+    trace_free(m);
+    phys_free(m);
     free(m);
 }

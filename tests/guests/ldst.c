@@ -94,7 +94,8 @@ static void test_unscaled_and_index(void)
     /* Writeback with Rn == Rt on a store: the value stored is the original
      * base (our documented CONSTRAINED UNPREDICTABLE choice, as QEMU). */
     n = base;
-    __asm__ volatile("str %0, [%0, #8]!" : "+r"(n) :: "memory");
+    /* Encoded by hand (STR X9, [X9, #8]!): the assembler warns about it. */
+    __asm__ volatile("mov x9, %0\n .inst 0xf8008d29\n mov %0, x9" : "+r"(n) :: "x9", "memory");
     CHECK_EQ(buf[5], base);
     CHECK_EQ(n, base + 8);
     s = 0;
