@@ -13,6 +13,7 @@ void guest_main(u64 vcpu)
     u64 el = READ_SYSREG(CurrentEL) >> 2;
     print("guest: vCPU %u up at EL%u, MPIDR_EL1=0x%x\n", vcpu, el, mpidr);
     if (vcpu != 0) {
+        hvc_call(PSCI_VERSION, 0, 0, 0);   /* one trap per vCPU: the hypervisor checks TPIDR_EL2 */
         __atomic_fetch_add(&vcpus_up, 1, __ATOMIC_SEQ_CST);
         __asm__ volatile("dsb ish\n sev" ::: "memory");
         for (;;)

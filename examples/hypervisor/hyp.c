@@ -20,6 +20,9 @@
 
 static PerCpu percpu[NCPU];
 static volatile u64 online;
+/* TPIDR_EL2 proof: on every guest trap, the context TPIDR_EL2 points at must
+ * be this physical core's (MPIDR_EL1.Aff0). */
+static volatile u64 ctx_checks, ctx_wrong, ctx_cores;
 
 static PerCpu *this_cpu(void)
 {
@@ -157,6 +160,8 @@ static void guest_psci(Frame *f)
         break;
     }
     case PSCI_SYSTEM_OFF:
+        print("hyp: TPIDR_EL2 per-core context checked on %u guest traps, cores mask 0x%x: %u wrong\n",
+              ctx_checks, ctx_cores, ctx_wrong);
         print("hyp: vCPU %u asks SYSTEM_OFF after %u traps on this core: powering off\n", pc->core,
               pc->traps);
         smc_call(PSCI_SYSTEM_OFF, 0, 0, 0);
@@ -173,6 +178,12 @@ void hyp_guest_trap(Frame *f)
     u64 esr = READ_SYSREG(esr_el2);
     u64 ec = esr >> 26;
     pc->traps++;
+    __atomic_add_fetch(&ctx_checks, 1, __ATOMIC_RELAXED);
+    __atomic_or_fetch(&ctx_cores, 1ul << core_id(), __ATOMIC_RELAXED);
+    if (pc->core != core_id()) {
+        __atomic_add_fetch(&ctx_wrong, 1, __ATOMIC_RELAXED);
+        print("hyp: core %u: TPIDR_EL2 points at core %u's context!\n", core_id(), pc->core);
+    }
     if (ec == 0x16 && (esr & 0xffff) == 0) {           /* HVC #0 from EL1 */
         guest_psci(f);
         return;
