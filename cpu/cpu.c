@@ -2,11 +2,12 @@
  * cpu/cpu.c — PSTATE, banked stack pointers and reset of one core
  * (Arm ARM D1.2 "Process state", D1.9 "Reset").
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "cpu/cpu.h"
 #include "cpu/regs.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 #include "mmu/mmu.h"
 
 u64 cpu_get_pstate(const Cpu *c)
@@ -63,27 +64,7 @@ void cpu_update_derived(Cpu *c)
 
 void cpu_reset(Cpu *c, unsigned index, u64 mpidr)
 {
-    Machine *m = c->m;
-    TlbSet *tlb = c->tlb;
-    void *gic = c->gic_cpu, *timer = c->timer, *mmu = c->mmu_priv;
-    CorePower power = c->power;
-    u8 have_el2 = c->have_el2, have_el3 = c->have_el3;
-    /* Board wiring survives reset (excel2: PMU interrupt output). */
-    void (*pmu_irq_set)(void *, unsigned, bool) = c->pmu_irq_set;
-    void *pmu_irq_opaque = c->pmu_irq_opaque;
-    unsigned pmu_irq_num = c->pmu_irq_num;
-    memset(c, 0, sizeof(*c));
-    c->pmu_irq_set = pmu_irq_set;
-    c->pmu_irq_opaque = pmu_irq_opaque;
-    c->pmu_irq_num = pmu_irq_num;
-    c->m = m;
-    c->tlb = tlb;
-    c->gic_cpu = gic;
-    c->timer = timer;
-    c->mmu_priv = mmu;
-    c->power = power;
-    c->have_el2 = have_el2;
-    c->have_el3 = have_el3;
+    memset(c, 0, offsetof(Cpu, end_reset_fields));
     c->index = index;
     c->midr_el1 = A53_MIDR;
     /* MPIDR_EL1: bit 31 RES1, U=0 (multiprocessor), MT=0 (Arm ARM D17.2.100). */
@@ -102,8 +83,8 @@ void cpu_reset(Cpu *c, unsigned index, u64 mpidr)
     c->mdcr_el2 = 6;      /* HPMN = number of counters */
     c->vpidr_el2 = c->midr_el1;
     c->vmpidr_el2 = c->mpidr_el1;
-    c->rvbar_el3 = 0;
     c->pc = c->rvbar_el3;
+    c->pmu_last_icount = c->icount;   /* the PMU counts from reset on */
     if (c->tlb)
         tlb_flush_all(c);
     cpu_update_derived(c);

@@ -63,8 +63,18 @@ typedef union VReg {
     u128 q;
 } __attribute__((aligned(16))) VReg;
 
+/*
+ * One core.  Two parts:
+ *  1. architectural state, from the start up to end_reset_fields: what
+ *     cpu_reset() zeroes before it applies the reset values (Arm ARM D1.9);
+ *  2. wiring and run state after it: the machine, TLB, interrupt input
+ *     lines, device per-core state, identity, power state, instructions
+ *     retired.  Reset never touches these: an interrupt a controller holds
+ *     pending stays on the core's input line across a warm reset.
+ * Hot fields (registers, PC, NZCV, EL, pending) come first.
+ */
 struct Cpu {
-    /* ---- hot ---- */
+    /* ==== 1. architectural state (zeroed by cpu_reset) ==== */
     u64 x[32];        /* X0..X30, x[31] = current SP */
     u64 pc;           /* address of the current instruction */
     u64 next_pc;      /* set by the run loop to pc+4; branches overwrite */
@@ -73,12 +83,8 @@ struct Cpu {
     u8 spsel;         /* PSTATE.SP */
     u8 ns;            /* effective security state: 1 = Non-secure */
     u8 mmu_idx;       /* current translation regime index (mmu/mmu.h) */
-    TlbSet *tlb;      /* per-core soft TLB (mmu/tlb.c) */
-    Machine *m;
     u32 pending;      /* PEND_* bits: send the run loop to its slow path */
     u32 insn;         /* raw word of the instruction being executed */
-    u64 icount;       /* instructions retired by this core */
-    s64 budget;       /* instructions left in the current quantum */
 
     /* ---- rest of PSTATE ---- */
     u32 daif;         /* bits 9:6 */
@@ -137,42 +143,42 @@ struct Cpu {
     u64 scr_el3;
     u64 cptr_el3;
     u64 mdcr_el3;
-    u64 rvbar_el3;
     u64 rmr_el3;
 
-    /* ---- identity ---- */
+    /* ---- identity (set from the wiring by cpu_reset) ---- */
     u64 midr_el1;
     u64 mpidr_el1;
-    unsigned index;   /* core number 0..N-1 */
-    u8 have_el2;      /* EL2 implemented (ID_AA64PFR0_EL1.EL2) */
-    u8 have_el3;      /* EL3 implemented; else built-in firmware owns it */
 
-    /* ---- run state ---- */
-    CorePower power;
-    u64 power_since;  /* global step at which power last changed */
-    bool event;       /* WFE event register */
+    /* ---- debug, PMU, Cortex-A53 IMPLEMENTATION DEFINED (cpu/pmu.c,
+     * cpu/sysreg_debug.c, cpu/sysreg_impdef.c) ---- */
+    u64 mdccint_el1;
+    u64 dbgclaim;         /* DBGCLAIMSET/CLR_EL1 claim tags [7:0] */
+    u64 dbgprcr_el1;      /* CORENPDRQ */
+    u64 pmevcntr[6];      /* PMEVCNTR<n>_EL0 (32-bit counters) */
+    u64 pmevtyper[6];     /* PMEVTYPER<n>_EL0 */
+    u64 pmu_ccdiv;        /* PMCR_EL0.D: instructions not yet counted (<64) */
+    u64 cpuactlr_el1, cpuectlr_el1, cpumerrsr_el1;
+    u64 l2ectlr_el1, l2actlr_el1, l2merrsr_el1;
+    u64 osdtrrx_el1, osdtrtx_el1, oseccr_el1;
+    /* Software step (cpu/debug.h): armed at icount step_icount. */
+    bool step_armed;
+    u64 step_icount;
+    bool watch_armed;     /* a hardware watchpoint is enabled (MMU slow path checks) */
+
+    /* ---- WFE event register, exclusive monitor (local part; the global
+     * part is Machine.excl_holders) ---- */
+    bool event;
     bool halted_in_wfx;
-
-    /* Exclusive monitor (local part; global part in machine). */
     u64 excl_addr;    /* physical address of the reservation */
     const u8 *excl_host; /* host address of the reservation (RAM only) */
     u8 excl_size;     /* bytes; 0 = no reservation */
     u64 excl_val[2];  /* values loaded (for pair compare) */
 
-    /* Exception plumbing: sync exceptions longjmp here (see exceptions/). */
-    jmp_buf *exc_jmp;
-    const char *trap_reason;   /* why the last trap happened, for --trace exc */
+    /* ---- exception reporting: why the last trap happened (--trace exc)
+     * and the last exception taken (gdb `monitor cores`) ---- */
+    const char *trap_reason;
     char reason_buf[160];      /* storage for composed trap reasons */
     u64 trace_pc;              /* PC of the instruction being traced (slow path only) */
-
-    /* Async interrupt lines asserted by the GIC/timer (bitmask of CPU_LINE_*). */
-    u32 irq_lines;
-    /* Opaque per-module state, owned by each module. */
-    void *gic_cpu;    /* devices/gic: CPU interface / redistributor state */
-    void *timer;      /* devices/timer: generic timer state */
-    void *mmu_priv;   /* mmu: walker scratch */
-
-    /* ---- gdb stub: last exception taken, for `monitor cores` ---- */
     struct {
         u64 esr, far, elr;
         u64 step;             /* machine_step() when taken */
@@ -181,36 +187,42 @@ struct Cpu {
         bool valid, async, far_valid;
     } last_exc;
 
-    /* ---- smp: power state details (cpu/power.c, firmware/psci, devices/pctl) ---- */
-    const char *power_why;    /* static string: cause of the last power change */
-    u64 psci_entry;           /* power-down CPU_SUSPEND: where the core resumes */
-    u64 psci_context;         /* ... and the context id it gets in X0 */
-    u8 psci_el;               /* ... and the EL it resumes at */
-    bool psci_wake_entry;     /* suspended by a power-down CPU_SUSPEND */
-    bool pctl_off_pending;    /* power controller: PPOFFR written, off at next WFI */
-    bool pctl_wake_en;        /* power controller: PWKUPR.WEN, an interrupt powers it on */
-    u8 pctl_wk;               /* power controller: PSYSR.WK reason of the last power-on */
-    /* ---- exceptions/ (excel2): debug, PMU, Cortex-A53 IMPLEMENTATION DEFINED ---- */
-    u64 mdccint_el1;
-    u64 dbgclaim;         /* DBGCLAIMSET/CLR_EL1 claim tags [7:0] */
-    u64 dbgprcr_el1;      /* CORENPDRQ */
-    u64 pmevcntr[6];      /* PMEVCNTR<n>_EL0 (32-bit counters) */
-    u64 pmevtyper[6];     /* PMEVTYPER<n>_EL0 */
+    struct {} end_reset_fields;
+
+    /* ==== 2. wiring and run state (kept across reset) ==== */
+    Machine *m;
+    TlbSet *tlb;      /* per-core soft TLB (mmu/tlb.c) */
+    s64 budget;       /* instructions left in the current quantum */
+    u64 icount;       /* instructions retired by this core: time goes on across resets */
     u64 pmu_last_icount;  /* icount at the last pmu_sync() */
-    u64 pmu_ccdiv;        /* PMCR_EL0.D: instructions not yet counted (<64) */
-    u64 cpuactlr_el1, cpuectlr_el1, cpumerrsr_el1;
-    u64 l2ectlr_el1, l2actlr_el1, l2merrsr_el1;
-    u64 osdtrrx_el1, osdtrtx_el1, oseccr_el1;
-    /* PMU overflow interrupt output (an IrqLine's fields, see
-     * exceptions/pmu.h pmu_connect_irq); unset = not wired. */
+    jmp_buf *exc_jmp; /* sync exceptions longjmp here (see exceptions/) */
+
+    /* Identity and implemented ELs. */
+    unsigned index;   /* core number 0..N-1 */
+    u8 have_el2;      /* EL2 implemented (ID_AA64PFR0_EL1.EL2) */
+    u8 have_el3;      /* EL3 implemented; else built-in firmware owns it */
+    u64 rvbar_el3;    /* RVBAR_EL3: the reset-vector input */
+
+    /* Async interrupt input lines driven by the GIC/timer (CPU_LINE_*):
+     * wires, held by the controller, not core state. */
+    u32 irq_lines;
+    /* Opaque per-core state, owned by each module. */
+    void *gic_cpu;    /* devices/gic: CPU interface / redistributor state */
+    void *timer;      /* devices/timer: generic timer state */
+    void *mmu_priv;   /* mmu: walker scratch */
+
+    /* Power/run state (cpu/power.c, the one place it changes). */
+    CorePower power;
+    u64 power_since;          /* global step at which power last changed */
+    const char *power_why;    /* static string: cause of the last power change */
+    bool suspend_powerdown;   /* CORE_SUSPENDED: power-down (context lost), not standby */
+
+    /* PMU overflow interrupt output (an IrqLine's fields, see cpu/pmu.h
+     * pmu_connect_irq); unset = not wired.  LEVEL is what the wire carries. */
     void (*pmu_irq_set)(void *opaque, unsigned line, bool level);
     void *pmu_irq_opaque;
     unsigned pmu_irq_num;
     bool pmu_irq_level;
-    /* Software step (exceptions/debug.h): armed at icount step_icount. */
-    bool step_armed;
-    u64 step_icount;
-    bool watch_armed;     /* a hardware watchpoint is enabled (MMU slow path checks) */
 };
 
 /* Interrupt input lines of a core (Arm ARM D1.3 "Asynchronous exceptions"). */
@@ -227,7 +239,7 @@ enum {
     PEND_ASYNC = 1u << 0,   /* interrupt lines or masks changed: re-check */
     PEND_IL = 1u << 1,      /* PSTATE.IL set: next instruction takes Illegal State */
     PEND_STOP = 1u << 2,    /* leave the quantum now (WFI, power change, exit) */
-    PEND_DEBUG = 1u << 8,   /* excel2: hardware breakpoints armed: check each PC (exceptions/debug.h) */
+    PEND_DEBUG = 1u << 8,   /* excel2: hardware breakpoints armed: check each PC (cpu/debug.h) */
 };
 
 /* ---- register access helpers used by instruction handlers ---- */

@@ -8,7 +8,7 @@
 #include "cpu/regs.h"
 #include "decoder/decode_gen.h"
 #include "exceptions/exceptions.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 #include "mmu/mmu.h"
 
 /* ConditionHolds() (Arm ARM J1, shared/functions/system/ConditionHolds). */

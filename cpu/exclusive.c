@@ -6,7 +6,7 @@
  * architecturally allowed: CTR_EL0.ERG reports 64 bytes, so we use 64).
  */
 #include "cpu/exclusive.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 
 #define EXCL_GRANULE 64u
 

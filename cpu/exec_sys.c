@@ -11,8 +11,15 @@
 #include "cpu/exclusive.h"
 #include "cpu/sysreg.h"
 #include "exceptions/route.h"
-#include "firmware/psci/psci.h"
-#include "firmware/semihosting/semihosting.h"
+
+/* Tell the built-in firmware (if any) of an HVC/SMC that takes its
+ * architectural path, for its wrong-conduit warning. */
+static void wrong_conduit(Cpu *c, Conduit used)
+{
+    Machine *m = c->m;
+    if (m->hooks.wrong_conduit)
+        m->hooks.wrong_conduit(m->hooks.firmware_opaque, c, used);
+}
 
 void exec_SVC(Cpu *c, const A_SVC *a)
 {
@@ -25,8 +32,9 @@ void exec_HVC(Cpu *c, const A_HVC *a)
 {
     if (c->el == 0)
         exc_undefined(c, "HVC at EL0 is UNDEFINED");
-    if (c->m->psci_conduit == CONDUIT_HVC && c->el == 1) {
-        psci_call(c, CONDUIT_HVC, a->imm16);
+    Machine *m = c->m;
+    if (m->psci_conduit == CONDUIT_HVC && c->el == 1 && m->hooks.firmware_call) {
+        m->hooks.firmware_call(m->hooks.firmware_opaque, c, CONDUIT_HVC, a->imm16);
         return;
     }
     if (!cpu_have_el2(c))
@@ -38,7 +46,7 @@ void exec_HVC(Cpu *c, const A_HVC *a)
         exc_undefined(c, "HVC UNDEFINED at Secure EL1 (no Secure EL2 in ARMv8.0)");
     if (cpu_have_el3(c) && !(c->scr_el3 & SCR_EL3_HCE))
         exc_undefined(c, "HVC UNDEFINED: SCR_EL3.HCE=0");
-    psci_check_wrong_conduit(c, CONDUIT_HVC);
+    wrong_conduit(c, CONDUIT_HVC);
     exc_take_sync(c, c->el == 3 ? 3 : 2, syn(EC_HVC64, a->imm16), 0, false, c->pc + 4, NULL);
 }
 
@@ -51,12 +59,13 @@ void exec_SMC(Cpu *c, const A_SMC *a)
     if (c->el == 1 && route_el2_enabled(c) && (c->hcr_el2 & HCR_EL2_TSC))
         exc_take_sync(c, 2, syn(EC_SMC64, a->imm16), 0, false, c->pc,
                       "SMC at EL1 trapped to EL2: HCR_EL2.TSC=1");
-    if (c->m->psci_conduit == CONDUIT_SMC) {
-        psci_call(c, CONDUIT_SMC, a->imm16);
+    Machine *m = c->m;
+    if (m->psci_conduit == CONDUIT_SMC && m->hooks.firmware_call) {
+        m->hooks.firmware_call(m->hooks.firmware_opaque, c, CONDUIT_SMC, a->imm16);
         return;
     }
     if (!cpu_have_el3(c)) {
-        psci_check_wrong_conduit(c, CONDUIT_SMC);
+        wrong_conduit(c, CONDUIT_SMC);
         exc_undefined(c, "SMC UNDEFINED: EL3 not implemented");
     }
     if (c->scr_el3 & SCR_EL3_SMD)
@@ -78,8 +87,9 @@ void exec_BRK(Cpu *c, const A_BRK *a)
 
 void exec_HLT(Cpu *c, const A_HLT *a)
 {
-    if (c->m->semihosting && a->imm16 == 0xf000) {
-        semihosting_call(c);
+    Machine *m = c->m;
+    if (m->hooks.semihost && a->imm16 == 0xf000) {
+        m->hooks.semihost(m->hooks.semihost_opaque, c);
         return;
     }
     exc_undefined(c, "HLT UNDEFINED: halting debug is not enabled (use -semihosting for HLT #0xF000)");

@@ -6,8 +6,7 @@
 
 #include "cpu/power.h"
 #include "cpu/regs.h"
-#include "devices/gic/gic.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 #include "mmu/mmu.h"
 #include "trace/trace.h"
 
@@ -59,7 +58,7 @@ const char *core_state_reason(const Cpu *c, char *buf, size_t n)
         snprintf(buf, n, "off: %s", c->power_why ? c->power_why : "powered off");
         break;
     case CORE_SUSPENDED:
-        snprintf(buf, n, "suspended (%s)", c->psci_wake_entry ? "power-down" : "standby");
+        snprintf(buf, n, "suspended (%s)", c->suspend_powerdown ? "power-down" : "standby");
         break;
     default:
         snprintf(buf, n, "%s", core_power_name(c->power));
@@ -68,21 +67,18 @@ const char *core_state_reason(const Cpu *c, char *buf, size_t n)
     return buf;
 }
 
+Cpu *cpu_find_affinity(Machine *m, u64 target)
+{
+    u64 want = target & 0xff00ffffffull;
+    for (unsigned i = 0; i < m->ncpu; i++)
+        if ((m->cpu[i]->mpidr_el1 & 0xff00ffffffull) == want)
+            return m->cpu[i];
+    return NULL;
+}
+
 void cpu_power_on_state(Cpu *c, unsigned el, u64 entry, u64 context_id)
 {
-    CorePower p = c->power;
-    u64 since = c->power_since;
-    const char *why = c->power_why;
-    u64 mpidr = c->mpidr_el1 & 0xff00ffffffull;
-    u32 lines = c->irq_lines;   /* interrupt inputs are wires, not core state */
-    u64 icount = c->icount;     /* instructions retired: time carries on */
-    cpu_reset(c, c->index, mpidr);
-    c->irq_lines = lines;
-    c->icount = icount;
-    c->pmu_last_icount = icount;
-    c->power_since = since;
-    c->power_why = why;
-    c->power = p;
+    cpu_reset(c, c->index, c->mpidr_el1 & 0xff00ffffffull);
     if (el < 3) {
         /* What the firmware leaves for a Non-secure lower EL (as virt's boot
          * state, machine/virt/virt.c): NS, AArch64 below, HVC enabled. */
@@ -96,6 +92,6 @@ void cpu_power_on_state(Cpu *c, unsigned el, u64 entry, u64 context_id)
     if (c->tlb)
         tlb_flush_all(c);
     cpu_update_derived(c);
-    if (c->m->gic)
-        gic_update_cpu(c->m->gic, c->index);
+    if (c->m->hooks.irq_refresh)
+        c->m->hooks.irq_refresh(c->m->hooks.intc_opaque, c);
 }

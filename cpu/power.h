@@ -43,6 +43,10 @@ static inline bool core_is_on(const Cpu *c)
     return c->power >= CORE_ON;
 }
 
+/* Core of M whose MPIDR affinity (Aff3..Aff0, bits [39:32] and [23:0])
+ * equals that of TARGET, or NULL. */
+Cpu *cpu_find_affinity(Machine *m, u64 target);
+
 /* Put C into the state a PSCI CPU_ON (or a power-down CPU_SUSPEND wake-up)
  * leaves it in (DEN0022D 6.4.3 "CPU_ON" / 5.1.4 entry state): core reset
  * (SCTLR_ELx at reset value: MMU and caches off), then EL = EL (1..3),

@@ -1,6 +1,6 @@
 /*
- * cpu/run.c — the interpreter loop of one core and the machine's
- * deterministic round-robin scheduler.
+ * cpu/run.c — the interpreter loop of one core, WFI/WFE and their
+ * architectural wake-up (the scheduler is machine/machine.c).
  *
  * Hot path per instruction: test c->pending|m->slow, check the cached fetch
  * page, load the word, compare it with the predecoded entry, call the
@@ -14,11 +14,9 @@
 
 #include "cpu/cpu_internal.h"
 #include "cpu/power.h"
-#include "devices/pctl/pctl.h"
 #include "decoder/decode.h"
-#include "exceptions/debug.h"
+#include "cpu/debug.h"
 #include "exceptions/route.h"
-#include "gdbstub/gdbstub.h"
 #include "trace/digest.h"
 #include "trace/trace.h"
 
@@ -79,10 +77,9 @@ void cpu_wait(Cpu *c, bool wfe)
             return;
         cpu_set_power(c, CORE_WFE, "WFE");
     } else {
-        if (unlikely(c->pctl_off_pending)) {
-            pctl_core_wfi(c);   /* power controller: PPOFFR takes effect at WFI */
-            return;
-        }
+        Machine *m = c->m;
+        if (unlikely(m->hooks.wfi) && m->hooks.wfi(m->hooks.power_opaque, c))
+            return;   /* e.g. a power controller's pending power-off took effect */
         if (exc_wfi_wakeup(c))
             return;
         cpu_set_power(c, CORE_WFI, "WFI");
@@ -93,8 +90,10 @@ void cpu_wait(Cpu *c, bool wfe)
  * Returns true to leave the quantum. */
 static bool slow_path(Cpu *c)
 {
-    /* gdb stub: breakpoints, scheduler-locked resume, stop requests. */
-    if (unlikely(c->m->slow & SLOW_BREAK) && gdb_insn_hook(c))
+    /* Debugger: breakpoints, scheduler-locked resume, stop requests. */
+    Machine *m = c->m;
+    if (unlikely(m->slow & SLOW_BREAK) && m->hooks.insn_check &&
+        m->hooks.insn_check(m->hooks.debug_opaque, c))
         return true;
     if (c->pending & PEND_STOP) {
         c->pending &= ~PEND_STOP;
@@ -111,7 +110,7 @@ static bool slow_path(Cpu *c)
                       "PSTATE.IL=1 after an illegal exception return");
     }
     if (c->pending & PEND_DEBUG)
-        debug_check_breakpoint(c);   /* hardware breakpoints (exceptions/debug.h) */
+        debug_check_breakpoint(c);   /* hardware breakpoints (cpu/debug.h) */
     if (c->m->slow & SLOW_STOP)
         return true;
     return false;
@@ -202,40 +201,7 @@ u64 cpu_run(Cpu *c, u64 n)
     return n - (u64)left;
 }
 
-u64 machine_step(const Machine *m, const Cpu *c)
-{
-    u64 ran = c && c->budget >= 0 && (u64)c->budget <= m->quantum ? m->quantum - (u64)c->budget : 0;
-    return m->steps + ran;
-}
-
-void machine_add_clock(Machine *m, void (*tick)(void *, u64), u64 (*deadline)(void *), void *opaque)
-{
-    emu_assert(m->nclock < ARRAY_SIZE(m->clock));
-    m->clock[m->nclock].tick = tick;
-    m->clock[m->nclock].deadline = deadline;
-    m->clock[m->nclock].opaque = opaque;
-    m->nclock++;
-}
-
-static void tick_devices(Machine *m)
-{
-    for (unsigned i = 0; i < m->nclock; i++)
-        m->clock[i].tick(m->clock[i].opaque, m->round_start_ns);
-}
-
-static u64 next_deadline(Machine *m)
-{
-    u64 d = UINT64_MAX;
-    for (unsigned i = 0; i < m->nclock; i++) {
-        u64 t = m->clock[i].deadline ? m->clock[i].deadline(m->clock[i].opaque) : UINT64_MAX;
-        if (t < d)
-            d = t;
-    }
-    return d;
-}
-
-/* Wake a sleeping core if its wake-up condition holds (Arm ARM D1.16.2). */
-static bool try_wake(Cpu *c)
+bool cpu_try_wake(Cpu *c)
 {
     switch (c->power) {
     case CORE_WFI:
@@ -253,83 +219,9 @@ static bool try_wake(Cpu *c)
             return false;
         }
         break;
-    case CORE_SUSPENDED:
-        /* PSCI CPU_SUSPEND: woken by an interrupt (DEN0022D 5.4).  Standby
-         * returns SUCCESS (already in X0) after the SMC/HVC; power-down
-         * restarts at the entry point like CPU_ON. */
-        if (!exc_wfi_wakeup(c))
-            return false;
-        if (c->psci_wake_entry) {
-            c->psci_wake_entry = false;
-            cpu_power_on_state(c, c->psci_el, c->psci_entry, c->psci_context);
-        }
-        cpu_set_power(c, CORE_ON, "CPU_SUSPEND wake-up: interrupt pending");
-        break;
-    case CORE_OFF:
-    case CORE_OFF_NEVER:
-        if (!c->m->pctl || !pctl_try_wake(c))
-            return false;
-        cpu_set_power(c, CORE_ON, c->power_why);
-        break;
     default:
         return false;
     }
     c->pending &= ~PEND_STOP;
     return true;
-}
-
-int machine_run(Machine *m)
-{
-    while (!m->exit_requested) {
-        bool ran = false;
-        tick_devices(m);
-        for (unsigned i = 0; i < m->ncpu && !m->exit_requested; i++) {
-            Cpu *c = m->cpu[i];
-            c->budget = (s64)m->quantum;   /* machine_step(): at this slot's start */
-            if (c->power == CORE_ON_PENDING) {
-                cpu_set_power(c, CORE_ON, c->power_why);
-                c->pending &= ~PEND_STOP;
-            }
-            if (c->power != CORE_ON && !try_wake(c))
-                continue;
-            m->current = c;
-            u64 done = cpu_run(c, m->quantum);
-            m->current = NULL;
-            (void)done;
-            ran = true;
-        }
-        m->steps += m->quantum;
-        if (m->digest && m->steps >= m->next_digest)
-            digest_checkpoint(m);
-        if (m->stop_after && m->steps >= m->stop_after) {
-            m->exit_code = 4;
-            break;
-        }
-        if (m->poll && m->poll(m))
-            break;
-        if (ran) {
-            m->round_start_ns += m->quantum * m->ns_per_insn;
-            continue;
-        }
-        /* Every core sleeps: jump virtual time to the next device deadline. */
-        u64 d = next_deadline(m);
-        if (d == UINT64_MAX && m->idle_wait && m->idle_wait(m))
-            continue;   /* host input arrived while every core slept */
-        if (d == UINT64_MAX) {
-            bool any_on = false;
-            for (unsigned i = 0; i < m->ncpu; i++)
-                any_on |= m->cpu[i]->power == CORE_WFI || m->cpu[i]->power == CORE_WFE ||
-                          m->cpu[i]->power == CORE_SUSPENDED;
-            hs_log("hyperstep: every core is %s and nothing can wake it (step %llu): stopping",
-                   any_on ? "waiting (WFI/WFE/CPU_SUSPEND)" : "powered off", (unsigned long long)m->steps);
-            m->exit_requested = true;
-            m->exit_code = any_on ? 3 : 0;
-            break;
-        }
-        if (d > m->round_start_ns)
-            m->round_start_ns = d;
-        else
-            m->round_start_ns += m->quantum * m->ns_per_insn;
-    }
-    return m->exit_code;
 }

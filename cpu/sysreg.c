@@ -8,45 +8,54 @@
 #include <strings.h>
 
 #include "cpu/sysreg.h"
-#include "devices/gic/gic.h"
-#include "devices/timer/timer.h"
 #include "exceptions/exceptions.h"
-#include "exceptions/pmu.h"
+#include "cpu/pmu.h"
 #include "exceptions/route.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 #include "trace/trace.h"
 
-/* Every module's table.  A module adds its line here. */
-static const SysRegTable *const sysreg_tables[] = {
+/* The CPU's own tables: architecture, MMU maintenance, PMU, self-hosted
+ * debug, Cortex-A53 IMPLEMENTATION DEFINED registers, FP.  Devices with a
+ * system register interface (GIC CPU interface, generic timer) add theirs
+ * with sysreg_add_table() when they attach. */
+static const SysRegTable *const cpu_tables[] = {
     &sysregs_core,
-    &sysregs_gicv3,   /* devices/gic/gicv3_cpuif.c */
-    &sysregs_timer,   /* devices/timer/timer.c */
     &sysregs_mmu,
-    &sysregs_pmu,      /* exceptions/pmu.c */
-    &sysregs_debug,    /* exceptions/sysreg_debug.c */
-    &sysregs_impdef,   /* exceptions/sysreg_impdef.c */
+    &sysregs_pmu,      /* cpu/pmu.c */
+    &sysregs_debug,    /* cpu/sysreg_debug.c */
+    &sysregs_impdef,   /* cpu/sysreg_impdef.c */
     &sysregs_fp,
 };
 
+bool sysreg_add_table(Machine *m, const SysRegTable *tab)
+{
+    const SysRegDesc **idx = m->sysreg_index;
+    for (size_t i = 0; i < tab->n; i++) {
+        unsigned k = SR_ROW_KEY(&tab->rows[i]);
+        if (idx[k]) {
+            hs_log("hyperstep: system registers %s and %s share an encoding", idx[k]->name,
+                   tab->rows[i].name);
+            for (size_t j = 0; j < i; j++)   /* leave the index as it was */
+                idx[SR_ROW_KEY(&tab->rows[j])] = NULL;
+            return false;
+        }
+        idx[k] = &tab->rows[i];
+    }
+    return true;
+}
+
 bool sysreg_init(Machine *m)
 {
-    const SysRegDesc **idx = calloc(65536, sizeof(*idx));
-    if (!idx)
+    m->sysreg_index = calloc(65536, sizeof(*m->sysreg_index));
+    if (!m->sysreg_index)
         return false;
-    for (size_t t = 0; t < ARRAY_SIZE(sysreg_tables); t++) {
-        const SysRegTable *tab = sysreg_tables[t];
-        for (size_t i = 0; i < tab->n; i++) {
-            const SysRegDesc *r = &tab->rows[i];
-            unsigned k = SR_ROW_KEY(r);
-            if (idx[k]) {
-                hs_log("hyperstep: system registers %s and %s share an encoding", idx[k]->name, r->name);
-                free(idx);
-                return false;
-            }
-            idx[k] = r;
+    for (size_t t = 0; t < ARRAY_SIZE(cpu_tables); t++) {
+        if (!sysreg_add_table(m, cpu_tables[t])) {
+            free(m->sysreg_index);
+            m->sysreg_index = NULL;
+            return false;
         }
     }
-    m->sysreg_index = idx;
     return true;
 }
 

@@ -4,8 +4,10 @@
  * lowest EL that may access it, the trap rules that route an access to a
  * higher EL, and its read/write behaviour.  QEMU's ARMCPRegInfo idea.
  *
- * Modules own their rows (timer CNT*, GIC ICC_*, MMU TLBI/AT ...) and list
- * their table in sysreg_tables[] (cpu/sysreg.c).  The machine builds a 64K
+ * Modules own their rows: the CPU's tables (core, MMU TLBI/AT/DC/IC, PMU,
+ * debug, IMPDEF, FP) are indexed by sysreg_init(); a device with a system
+ * register interface (GIC ICC_* and ICH_*, timer CNT*) adds its table with
+ * sysreg_add_table() when it attaches.  The machine keeps a 64K
  * index by the 16-bit key op0:op1:CRn:CRm:op2 — the same fields ESR_ELx.ISS
  * reports for EC 0x18 — so lookup is one array load.
  */
@@ -82,9 +84,13 @@ typedef struct SysRegTable {
 #define SR_ROW_KEY(r) SR_KEY((r)->op0, (r)->op1, (r)->crn, (r)->crm, (r)->op2)
 #define SR_TABLE(rows) { rows, sizeof(rows) / sizeof((rows)[0]) }
 
-/* Build the per-machine index from every module table.  Returns false (and
- * logs) if two rows claim the same encoding. */
+/* Build the per-machine index from the CPU's own tables.  Returns false (and
+ * logs) on allocation failure or if two rows claim the same encoding. */
 bool sysreg_init(Machine *m);
+/* Add a device's table TAB (which must outlive M) to M's index.  Returns
+ * false (and logs, leaving the index unchanged) if a row's encoding is
+ * already taken. */
+bool sysreg_add_table(Machine *m, const SysRegTable *tab);
 /* Row for KEY, or NULL. */
 const SysRegDesc *sysreg_find(const Machine *m, unsigned key);
 /* Row by name (case-insensitive), for the gdb stub and tests, or NULL. */

@@ -9,7 +9,7 @@
 #include "cpu/regs.h"
 #include "cpu/sysreg.h"
 #include "exceptions/route.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 #include "mmu/mmu.h"
 
 #define OFF(f) offsetof(Cpu, f)
@@ -296,10 +296,10 @@ static const SysRegDesc core_rows[] = {
     CONSTREG("MVFR2_EL1", 3, 0, 0, 3, 2, SR_PL1_R, 0, acc_tid3),
     { ROW("ID_AA64PFR0_EL1", 3, 0, 0, 4, 0, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tid3, .read = rd_pfr0 },
     CONSTREG("ID_AA64PFR1_EL1", 3, 0, 0, 4, 1, SR_PL1_R, 0, acc_tid3),
-    /* DebugVer=6 (ARMv8), PMUVer=1 (PMUv3, exceptions/pmu.c), the
+    /* DebugVer=6 (ARMv8), PMUVer=1 (PMUv3, cpu/pmu.c), the
      * architectural minimum of 2 breakpoints, 2 watchpoints and 1
      * context-matching breakpoint: address breakpoints and watchpoints
-     * fire, context-matching ones never do (exceptions/debug.h). */
+     * fire, context-matching ones never do (cpu/debug.h). */
     CONSTREG("ID_AA64DFR0_EL1", 3, 0, 0, 5, 0, SR_PL1_R, 0x00101106, acc_tid3),
     CONSTREG("ID_AA64DFR1_EL1", 3, 0, 0, 5, 1, SR_PL1_R, 0, acc_tid3),
     CONSTREG("ID_AA64AFR0_EL1", 3, 0, 0, 5, 4, SR_PL1_R, 0, acc_tid3),

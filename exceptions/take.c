@@ -8,10 +8,10 @@
 
 #include "exceptions/exceptions.h"
 #include "cpu/exclusive.h"
-#include "exceptions/debug.h"
-#include "exceptions/pmu.h"
+#include "cpu/debug.h"
+#include "cpu/pmu.h"
 #include "exceptions/route.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 #include "mmu/mmu.h"
 #include "trace/trace.h"
 
@@ -231,8 +231,9 @@ static bool taken_now(const Cpu *c, unsigned target, u32 maskbit)
 
 bool exc_check_async(Cpu *c)
 {
-    if (c->m->async_refresh)
-        c->m->async_refresh(c);   /* GICv3: IRQ/FIQ depends on EL and security state */
+    Machine *m = c->m;
+    if (m->hooks.async_refresh)   /* GICv3: IRQ/FIQ depends on EL and security state */
+        m->hooks.async_refresh(m->hooks.intc_opaque, c);
     u32 lines = c->irq_lines;
     static const struct { u32 line; u32 mask; unsigned off; const char *name; int kind; } phys[] = {
         {CPU_LINE_SERROR, PSTATE_A, VEC_SERROR, "SError", ROUTE_SERROR},

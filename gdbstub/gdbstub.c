@@ -71,8 +71,12 @@ bool gdb_init(Machine *m, const char *spec, bool wait)
         return false;
     }
     s->last.kind = EV_TRAP;
-    m->gdb = s;
-    m->poll = gdb_poll;
+    MachineHooks *h = &m->hooks;
+    h->insn_check = gdb_insn_hook;
+    h->mem_watch = gdb_watch_hook;
+    h->slot_stop = gdb_slot_stop;
+    h->poll = gdb_poll;
+    h->debug_opaque = s;
     if (wait) {
         s->wait_initial = true;
         gdb_update_slow(s);
@@ -82,7 +86,7 @@ bool gdb_init(Machine *m, const char *spec, bool wait)
 
 void gdb_destroy(Machine *m)
 {
-    GdbStub *s = m ? m->gdb : NULL;
+    GdbStub *s = m && m->hooks.poll == gdb_poll ? m->hooks.debug_opaque : NULL;
     if (!s)
         return;
     if (s->conn_fd >= 0) {
@@ -95,7 +99,11 @@ void gdb_destroy(Machine *m)
         unlink(s->unix_path);
     free(s->tdesc);
     free(s);
-    m->gdb = NULL;
-    m->poll = NULL;
+    MachineHooks *h = &m->hooks;
+    h->insn_check = NULL;
+    h->mem_watch = NULL;
+    h->slot_stop = NULL;
+    h->poll = NULL;
+    h->debug_opaque = NULL;
 }
 

@@ -3,12 +3,14 @@
  *
  * Every core is a gdb thread (thread id = core index + 1) named
  * "CPU#n [state] ELx Secure|Non-secure".  The stub listens on a TCP port
- * (127.0.0.1 unless a host is given) or a Unix socket; the run loop polls it
- * once per round (Machine.poll) and, while the machine is stopped, the stub
- * blocks in its own packet loop.  Breakpoints and watchpoints cost nothing
- * while none is set: only then is SLOW_BREAK set in Machine.slow, which
- * sends every instruction through gdb_insn_hook() (cpu/run.c slow path) and
- * every data access through gdb_watch_hook() (mmu/tlb.c slow paths; the TLB
+ * (127.0.0.1 unless a host is given) or a Unix socket; the scheduler polls
+ * it once per round (MachineHooks.poll) and, while the machine is stopped,
+ * the stub blocks in its own packet loop — always outside the interpreter:
+ * a breakpoint met mid-slot ends the core's slot and the stop is served by
+ * MachineHooks.slot_stop.  Breakpoints and watchpoints cost nothing while
+ * none is set: only then is SLOW_BREAK set in Machine.slow, which sends
+ * every instruction through gdb_insn_hook() (cpu/run.c slow path) and every
+ * data access through gdb_watch_hook() (mmu/tlb.c slow paths; the TLB
  * refuses to cache pages while SLOW_BREAK is set).
  *
  * Choices (documented for users):
@@ -38,11 +40,6 @@
 #include "cpu/cpu.h"
 #include "machine/machine.h"
 
-/* longjmp value for Cpu.exc_jmp that abandons the current instruction
- * without retiring it (PC unchanged): used to stop before a watched access.
- * (Value 1 means "an exception was taken".) */
-#define CPU_JMP_ABORT 2
-
 /*
  * Start the stub for machine M.  SPEC: "tcp::PORT", "tcp:HOST:PORT" or
  * "unix:PATH" (QEMU's ",server", ",nowait", ",server=on", ",wait=off"
@@ -57,23 +54,25 @@ bool gdb_init(Machine *m, const char *spec, bool wait);
  * close the sockets and free the stub.  Safe when no stub exists. */
 void gdb_destroy(Machine *m);
 
-/* Machine.poll callback: accept a connection, notice Ctrl-C or a lost
- * connection; may block in the stop loop.  Returns true if the machine must
- * stop running (gdb sent k). */
-bool gdb_poll(Machine *m);
-
-/* Run-loop hook (cpu/run.c slow path, only while SLOW_BREAK is set), called
- * before core C executes the instruction at c->pc.  May block in the stop
- * loop.  Returns true if C must leave its quantum (core frozen by a
- * scheduler-locked resume, kill, or a stop event during a step). */
-bool gdb_insn_hook(Cpu *c);
-
-/* Data-access hook (mmu/tlb.c slow paths, only while SLOW_BREAK is set):
- * a load (WRITE false) or store of SIZE bytes at virtual address VA.  If it
- * hits a watchpoint, records the event and longjmps with CPU_JMP_ABORT so
- * the instruction is not executed.  FLAGS are the MEMF_* of the access
- * (address-translation and debugger accesses are ignored). */
-void gdb_watch_hook(Cpu *c, u64 va, unsigned size, bool write, unsigned flags);
+/* The stub's MachineHooks (installed by gdb_init; OPAQUE is the stub).
+ * poll: once per round: accept a connection, notice Ctrl-C or a lost
+ * connection; may block in the stop loop.  Returns true if the machine
+ * must stop running (gdb sent k).
+ * insn_hook (MachineHooks.insn_check, only while SLOW_BREAK is set): before
+ * core C executes the instruction at c->pc.  Returns true if C must leave
+ * its slot: a frozen core (scheduler-locked resume), kill, or a stop
+ * (breakpoint, watchpoint, -S), which it records for slot_stop.
+ * slot_stop: serves the recorded stop (the stop loop) outside the
+ * interpreter; true if C may run the rest of its slot.
+ * watch_hook (MachineHooks.mem_watch): a load (WRITE false) or store of
+ * SIZE bytes at virtual address VA.  If it hits a watchpoint, records the
+ * event and longjmps with CPU_JMP_ABORT so the instruction is not executed.
+ * FLAGS are the MEMF_* of the access (address-translation and debugger
+ * accesses are ignored). */
+bool gdb_poll(void *opaque, Machine *m);
+bool gdb_insn_hook(void *opaque, Cpu *c);
+bool gdb_slot_stop(void *opaque, Cpu *c);
+void gdb_watch_hook(void *opaque, Cpu *c, u64 va, unsigned size, bool write, unsigned flags);
 
 /* "CPU#n [state] ELx Secure|Non-secure" into BUF (N bytes); returns BUF. */
 const char *gdb_thread_name(const Cpu *c, char *buf, size_t n);

@@ -75,6 +75,8 @@ typedef struct GdbStub {
     bool exiting;
     u32 frozen;               /* cores held stopped by a scheduler-locked resume */
     StopEvent ev;             /* event recorded by a hook, not yet reported */
+    bool stop_pending;        /* insn_check ended a slot: serve STOP at slot_stop */
+    StopEvent stop;
     StopEvent last;           /* last stop reported ('?') */
     unsigned cur;             /* Hg thread (core index) */
     int cont;                 /* Hc thread (core index) or -1 for all */

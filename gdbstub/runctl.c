@@ -258,9 +258,9 @@ static unsigned pick_core(GdbStub *s)
     return s->last.core < m->ncpu ? s->last.core : 0;
 }
 
-bool gdb_poll(Machine *m)
+bool gdb_poll(void *opaque, Machine *m)
 {
-    GdbStub *s = m->gdb;
+    GdbStub *s = opaque;
     if (!s || s->in_loop)
         return m->exit_requested;
     if (s->conn_fd < 0) {
@@ -291,11 +291,9 @@ bool gdb_poll(Machine *m)
 
 /* ---- hooks ---- */
 
-bool gdb_insn_hook(Cpu *c)
+bool gdb_insn_hook(void *opaque, Cpu *c)
 {
-    GdbStub *s = c->m->gdb;
-    if (!s)
-        return false;
+    GdbStub *s = opaque;
     unsigned i = c->index;
     if (s->in_loop)
         return s->ev.kind != EV_NONE && s->ev.core == i;   /* watch hit during a step */
@@ -325,23 +323,39 @@ bool gdb_insn_hook(Cpu *c)
         if (e.kind == EV_NONE)
             return false;
     }
-    if (e.kind == EV_SWBREAK || e.kind == EV_HWBREAK) {
-        s->bskip_icount[i] = c->icount;
-        s->bskip_valid |= 1u << i;
-    } else if (e.kind >= EV_WATCH) {
+    /* On resume the instruction at the stop runs first, without a second
+     * breakpoint check (and, after a watchpoint, without re-checking the
+     * watchpoint it was stopped for). */
+    s->bskip_icount[i] = c->icount;
+    s->bskip_valid |= 1u << i;
+    if (e.kind >= EV_WATCH) {
         s->wskip_icount[i] = c->icount;
         s->wskip_valid |= 1u << i;
     }
-    stop_loop(s, &e, true);
-    if (s->exiting || c->m->exit_requested)
-        return true;   /* kill, or a step ran SYSTEM_OFF / semihosting exit */
-    return (s->frozen & (1u << i)) != 0;
+    /* End the slot: the machine serves the stop outside the interpreter
+     * (gdb_slot_stop) and then lets the core finish its slot. */
+    s->stop = e;
+    s->stop_pending = true;
+    return true;
 }
 
-void gdb_watch_hook(Cpu *c, u64 va, unsigned size, bool write, unsigned flags)
+bool gdb_slot_stop(void *opaque, Cpu *c)
 {
-    GdbStub *s = c->m->gdb;
-    if (!s || !s->nwp || (flags & (MEMF_AT | MEMF_NOFAULT)) || !c->exc_jmp)
+    GdbStub *s = opaque;
+    if (!s->stop_pending || s->stop.core != c->index)
+        return false;
+    s->stop_pending = false;
+    StopEvent e = s->stop;
+    stop_loop(s, &e, true);
+    if (s->exiting || c->m->exit_requested)
+        return false;   /* kill, or a step ran SYSTEM_OFF / semihosting exit */
+    return (s->frozen & (1u << c->index)) == 0;
+}
+
+void gdb_watch_hook(void *opaque, Cpu *c, u64 va, unsigned size, bool write, unsigned flags)
+{
+    GdbStub *s = opaque;
+    if (!s->nwp || (flags & (MEMF_AT | MEMF_NOFAULT)) || !c->exc_jmp)
         return;
     if (s->in_loop && !s->stepping)
         return;

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 
 /* Translation regime + privilege of an access (Arm ARM D5.1 / QEMU mmu_idx). */
 typedef enum MmuIdx {

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
+#include "mmu/physmem.h"
 
 static void *reserve(u64 bytes)
 {
@@ -163,10 +164,4 @@ bool phys_write(Machine *m, Cpu *cpu, u64 pa, unsigned size, u64 val)
     if (!r->write)
         return false;
     return r->write(r->opaque, cpu, pa - r->base, size, val);
-}
-
-u64 machine_now_ns(const Machine *m, const Cpu *c)
-{
-    u64 ran = c && c->budget >= 0 && (u64)c->budget <= m->quantum ? m->quantum - (u64)c->budget : 0;
-    return m->round_start_ns + ran * m->ns_per_insn;
 }

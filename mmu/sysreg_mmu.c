@@ -2,7 +2,7 @@
  * mmu/sysreg_mmu.c — the MMU's system instructions (op0=1): TLB maintenance
  * (TLBI, Arm ARM C5.5 / D5.10), address translation (AT, C5.4 / D5.9.2
  * with PAR_EL1 results), data and instruction cache maintenance (DC, IC,
- * C5.3 / D4.4.8; DCZID_EL0 is in exceptions/sysreg_impdef.c).  Every ARMv8.0 encoding of these groups is
+ * C5.3 / D4.4.8; DCZID_EL0 is in cpu/sysreg_impdef.c).  Every ARMv8.0 encoding of these groups is
  * a row here.
  *
  * Caches are not modelled (the interpreter re-checks each fetched word, so
@@ -17,7 +17,7 @@
 #include "exceptions/exceptions.h"
 #include "exceptions/route.h"
 #include "exceptions/traps.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 #include "mmu/mmu.h"
 
 /* ---- trap checks: the shared rules of exceptions/traps.h ---- */

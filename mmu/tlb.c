@@ -8,9 +8,8 @@
 #include <string.h>
 
 #include "cpu/regs.h"
-#include "exceptions/debug.h"
+#include "cpu/debug.h"
 #include "exceptions/exceptions.h"
-#include "gdbstub/gdbstub.h"
 #include "mmu/mmu.h"
 #include "trace/tarmac.h"
 #include "trace/trace.h"
@@ -123,7 +122,7 @@ static void fill(Cpu *c, u64 va, MmuIdx idx, const TransResult *r, MemRegion *re
             return;
         data = false;
     }
-    /* excel2: guest hardware watchpoints likewise (exceptions/debug.h). */
+    /* excel2: guest hardware watchpoints likewise (cpu/debug.h). */
     if (unlikely(c->watch_armed) && debug_watch_page(c, va))
         return;
     e->addend = (uintptr_t)(reg->host + (ppage - reg->base)) - vpage;
@@ -240,8 +239,8 @@ static u64 read_one(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags, u
 u64 mmu_read_slow(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags)
 {
     u64 v = 0, pa, pa_byte;
-    if (unlikely(c->m->slow & SLOW_BREAK))
-        gdb_watch_hook(c, va, size, false, flags);   /* may abandon the instruction */
+    if (unlikely(c->m->slow & SLOW_BREAK) && c->m->hooks.mem_watch)   /* may abandon the instruction */
+        c->m->hooks.mem_watch(c->m->hooks.debug_opaque, c, va, size, false, flags);
     if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
         /* Translate both pages before reading, so a fault leaves no effect. */
         TransResult r;
@@ -287,8 +286,8 @@ static void write_one(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsign
 void mmu_write_slow(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsigned flags)
 {
     u64 pa, pa_byte;
-    if (unlikely(c->m->slow & SLOW_BREAK))
-        gdb_watch_hook(c, va, size, true, flags);   /* may abandon the instruction */
+    if (unlikely(c->m->slow & SLOW_BREAK) && c->m->hooks.mem_watch)   /* may abandon the instruction */
+        c->m->hooks.mem_watch(c->m->hooks.debug_opaque, c, va, size, true, flags);
     if (crosses(va, size) && !(flags & MEMF_ALIGN) && !(regime_sctlr(c, idx) & SCTLR_A)) {
         TransResult r;
         c->tlb->misses++;

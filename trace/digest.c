@@ -3,9 +3,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 #include "mmu/mmu.h"
 #include "trace/digest.h"
 #include "trace/trace.h"
@@ -114,10 +115,16 @@ static u64 core_hash(const Cpu *c)
     h = digest_hash(h, c->v, sizeof(c->v));
     u32 fp[2] = {c->fpcr, c->fpsr};
     h = digest_hash(h, fp, sizeof(fp));
-    /* The system registers are the contiguous u64 block sctlr_el..rmr_el3. */
+    /* The system registers, in the order of the digest format: the
+     * contiguous u64 block sctlr_el..mdcr_el3, then RVBAR_EL3 (kept with
+     * the core's wiring, cpu/cpu.h), then RMR_EL3. */
     const char *s = (const char *)&c->sctlr_el[0];
-    const char *e = (const char *)(&c->rmr_el3 + 1);
-    h = digest_hash(h, s, (size_t)(e - s));
+    const char *e = (const char *)(&c->mdcr_el3 + 1);
+    u8 regs[offsetof(Cpu, mdcr_el3) + 8 - offsetof(Cpu, sctlr_el) + 16];
+    memcpy(regs, s, (size_t)(e - s));
+    memcpy(regs + (e - s), &c->rvbar_el3, 8);
+    memcpy(regs + (e - s) + 8, &c->rmr_el3, 8);
+    h = digest_hash(h, regs, sizeof(regs));
     u32 st[3] = {(u32)c->power, c->event, c->daif};
     return digest_hash(h, st, sizeof(st));
 }

@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 
 /* Enable checkpoints every EVERY steps (> 0).  OUT: file to write them to
  * (NULL: the trace output); EXPECT: stored list to compare with (NULL: none).

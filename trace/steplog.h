@@ -13,7 +13,7 @@
 #ifndef EMU_TRACE_STEPLOG_H
 #define EMU_TRACE_STEPLOG_H
 
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 
 /* Open PATH ("-" = stdout) and start logging. False + ERR on failure. */
 bool steplog_setup(Machine *m, const char *path, char *err, size_t errlen);

@@ -15,7 +15,7 @@
 #ifndef EMU_TRACE_TARMAC_H
 #define EMU_TRACE_TARMAC_H
 
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 
 bool tarmac_setup(Machine *m, const char *path, char *err, size_t errlen);
 void tarmac_post(Cpu *c, u64 pc, u32 insn, bool exception);

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "exceptions/exceptions.h"
-#include "firmware/psci/psci.h"
-#include "machine/machine.h"
+#include "exceptions/smccc.h"
+#include "cpu/machine_core.h"
 #include "trace/steplog.h"
 #include "trace/tarmac.h"
 #include "trace/trace.h"

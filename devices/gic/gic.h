@@ -13,21 +13,29 @@
 #ifndef EMU_DEVICES_GIC_GIC_H
 #define EMU_DEVICES_GIC_GIC_H
 
-#include "devices/mmio.h"
+#include "devices/device.h"
 
 typedef struct Gic Gic;
 
-/* Create the GIC of architecture VERSION (2 or 3) for all of M's cores and
- * map its frames at the QEMU virt addresses: GICv2 distributor 0x08000000,
- * CPU interface 0x08010000, GICH 0x08030000, GICV 0x08040000; GICv3
- * distributor 0x08000000 and one redistributor per core at 0x080a0000 +
- * n * 0x20000.  SECURITY: the GIC implements the Security Extensions (two
- * security states), as QEMU virt does with secure=on.  Sets m->gic and, for
- * GICv3, m->gic_sysregs.  Returns false (after logging) on a bad version or
- * out of memory. */
-bool gic_attach(Machine *m, int version, bool security);
-/* Free M's GIC (virt_destroy); safe if gic_attach() failed. */
-void gic_free(Machine *m);
+/* Where and what the board wants (QEMU virt: distributor 0x08000000, GICv2
+ * CPU interface 0x08010000, GICH 0x08030000, GICV 0x08040000, GICv3
+ * redistributors 0x080a0000 + n * 0x20000). */
+typedef struct GicConfig {
+    int version;            /* 2 or 3 */
+    bool security;          /* Security Extensions: two security states (secure=on) */
+    bool virtualization;    /* describe GICH/GICV and the maintenance interrupt in the DTB */
+    u64 dist_base;          /* GICD, 64 KiB */
+    u64 cpu_base, hyp_base, vcpu_base;   /* GICv2: GICC, GICH, GICV, 64 KiB each */
+    u64 redist_base;        /* GICv3: one 128 KiB redistributor frame pair per core */
+} GicConfig;
+
+/* Create the GIC described by CFG for all of M's cores, map its frames and
+ * register it (devices/device.h; type "gicv2"/"gicv3", with its
+ * interrupt-controller node).  Sets m->gic, m->gic_sysregs (GICv3), adds
+ * the ICC_* and ICH_* system registers and installs MachineHooks.irq_refresh
+ * (and async_refresh for a GICv3 with two security states).  Returns false
+ * (after logging) on a bad version, too many cores or out of memory. */
+bool gic_create(Machine *m, const GicConfig *cfg);
 
 /* The input line of shared peripheral interrupt SPI (INTID 32 + SPI). */
 IrqLine gic_spi_line(Machine *m, unsigned spi);
@@ -40,7 +48,7 @@ void gic_set_input(Gic *g, unsigned cpu, unsigned intid, bool level);
 /* Recompute the interrupt lines of core CPU (after an EL/security change). */
 void gic_update_cpu(Gic *g, unsigned cpu);
 
-/* Sysreg table of the GICv3 CPU interface (ICC_*, ICH_*), in sysreg_tables[]. */
+/* Sysreg table of the GICv3 CPU interface (ICC_*, ICH_*), added by gic_create(). */
 struct SysRegTable;
 extern const struct SysRegTable sysregs_gicv3;
 

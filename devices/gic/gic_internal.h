@@ -99,6 +99,7 @@ typedef struct GicCpu {
 
 struct Gic {
     Machine *m;
+    GicConfig cfg;          /* as created: addresses, version, options */
     int version;
     bool security;
     unsigned ncpu;
@@ -106,6 +107,14 @@ struct Gic {
     GicIrq irq[GIC_NIRQ];   /* [32..] SPIs */
     GicCpu cpu[HS_MAX_CPUS];
 };
+
+/* ---- front ends (gicv2.c, gicv3.c) ---- */
+
+/* Map the front end's frames at CFG's addresses, as windows of device D. */
+bool gicv2_map(Gic *g, Device *d, const GicConfig *cfg);
+bool gicv3_map(Gic *g, Device *d, const GicConfig *cfg);
+/* GICv2-specific reset values (after the common ones). */
+void gicv2_reset(Gic *g);
 
 /* ---- gic_core.c: the interrupt engine ---- */
 

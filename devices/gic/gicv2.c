@@ -7,7 +7,6 @@
  * Non-secure ones the Non-secure views (Group 1 only).
  */
 #include "devices/gic/gic_dist.h"
-#include "machine/virt/virt.h"
 
 /* GICC_CTLR, Secure layout (kept raw in GicCpu.ctlr_el3). */
 enum {
@@ -344,15 +343,21 @@ static bool gicv_write(void *opaque, Cpu *c, u64 off, unsigned size, u64 val)
     return true;
 }
 
-bool gicv2_map(Gic *g)
+/* Initial state of the GICv2-specific fields (after the common reset). */
+void gicv2_reset(Gic *g)
 {
     for (unsigned c = 0; c < g->ncpu; c++)
         for (unsigned i = 0; i < 16; i++)
             g->cpu[c].priv[i].enabled = 1;   /* SGIs enabled at reset (as QEMU) */
     for (unsigned i = 32; i < GIC_NIRQ; i++)
         g->irq[i].targets = 0;
-    return phys_add_mmio(g->m, "gicv2-dist", VIRT_GIC_DIST, 0x10000, gicd_read, gicd_write, g) &&
-           phys_add_mmio(g->m, "gicv2-cpu", VIRT_GIC_CPU, 0x10000, gicc_read, gicc_write, g) &&
-           phys_add_mmio(g->m, "gicv2-hyp", VIRT_GIC_HYP, 0x10000, gich_read, gich_write, g) &&
-           phys_add_mmio(g->m, "gicv2-vcpu", VIRT_GIC_VCPU, 0x10000, gicv_read, gicv_write, g);
+}
+
+bool gicv2_map(Gic *g, Device *d, const GicConfig *cfg)
+{
+    Machine *m = g->m;
+    return device_map_mmio(m, d, "gicv2-dist", cfg->dist_base, 0x10000, gicd_read, gicd_write, false) &&
+           device_map_mmio(m, d, "gicv2-cpu", cfg->cpu_base, 0x10000, gicc_read, gicc_write, false) &&
+           device_map_mmio(m, d, "gicv2-hyp", cfg->hyp_base, 0x10000, gich_read, gich_write, false) &&
+           device_map_mmio(m, d, "gicv2-vcpu", cfg->vcpu_base, 0x10000, gicv_read, gicv_write, false);
 }

@@ -5,7 +5,6 @@
  * (IHI 0069 chapters 8.9 GICD_*, 8.10/8.11 GICR_*).  No LPIs, no ITS.
  */
 #include "devices/gic/gic_dist.h"
-#include "machine/virt/virt.h"
 
 #define GICR_STRIDE 0x20000u
 
@@ -163,9 +162,10 @@ static bool gicr_write(void *opaque, Cpu *c, u64 off, unsigned size, u64 val)
     return true;
 }
 
-bool gicv3_map(Gic *g)
+bool gicv3_map(Gic *g, Device *d, const GicConfig *cfg)
 {
-    return phys_add_mmio(g->m, "gicv3-dist", VIRT_GIC_DIST, 0x10000, gicd_read, gicd_write, g) &&
-           phys_add_mmio(g->m, "gicv3-redist", VIRT_GIC_REDIST, (u64)g->ncpu * GICR_STRIDE,
-                         gicr_read, gicr_write, g);
+    Machine *m = g->m;
+    return device_map_mmio(m, d, "gicv3-dist", cfg->dist_base, 0x10000, gicd_read, gicd_write, false) &&
+           device_map_mmio(m, d, "gicv3-redist", cfg->redist_base, (u64)g->ncpu * GICR_STRIDE,
+                           gicr_read, gicr_write, false);
 }

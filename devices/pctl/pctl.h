@@ -22,18 +22,16 @@
  *                   wake reason: 0 cold reset, 1 system reset, 2 PPONR,
  *                   3 GIC wake-up), [23:0] the MPIDR affinity selected
  *
- * Only mapped when there is no built-in PSCI firmware, Secure-only (the
- * Non-secure world must use PSCI).  Accesses must be 32-bit.
+ * The board creates it only when there is no built-in PSCI firmware;
+ * Secure-only (the Non-secure world must use PSCI).  Accesses must be
+ * 32-bit.
  */
 #ifndef EMU_DEVICES_PCTL_PCTL_H
 #define EMU_DEVICES_PCTL_PCTL_H
 
-#include "machine/machine.h"
+#include "devices/device.h"
 
-/* Unused in QEMU 7.2's virt memory map (after SECURE_GPIO at 0x090b0000);
- * the DTB work describes it as compatible "arm,fvp-pwrc"-like node. */
-#define VIRT_PCTL_BASE 0x090c0000ull
-#define VIRT_PCTL_SIZE 0x1000ull
+#define PCTL_SIZE 0x1000ull
 
 enum {
     PCTL_PPOFFR = 0x00,
@@ -52,21 +50,14 @@ enum {
 #define PCTL_PSYSR_WK_SHIFT 24
 enum { PCTL_WK_COLD = 0, PCTL_WK_RESET = 1, PCTL_WK_PPONR = 2, PCTL_WK_GIC = 3 };
 
-/* Map the power controller of M at BASE (m->pctl).  Returns false after
- * logging on failure. */
-bool pctl_create(Machine *m, u64 base);
-void pctl_free(Machine *m);
-/* Where powered-on cores start (the board sets the boot entry). */
+/* Create the power controller of M with its registers at BASE (4 KiB,
+ * Secure only) and register it (devices/device.h, type "fvp-pwrc");
+ * powered-on cores start at RESET_PC in EL3.  Installs the power hooks
+ * (MachineHooks.wfi: PPOFFR takes effect at WFI; .wake: PWKUPR.WEN wakes an
+ * off core on an interrupt).  Returns false after logging on failure. */
+bool pctl_create(Machine *m, u64 base, u64 reset_pc);
+/* Where powered-on cores start (the board sets the boot entry once the
+ * images are loaded).  No effect without a power controller. */
 void pctl_set_reset_pc(Machine *m, u64 pc);
-
-/* Scheduler hooks (cpu/run.c): a core with a PPOFFR pending executes WFI
- * (powers it off); an off core with PWKUPR.WEN and a pending interrupt
- * (powers it on, returns true). */
-void pctl_core_wfi(Cpu *c);
-bool pctl_try_wake(Cpu *c);
-
-/* Power core C on from reset at the reset address, EL3 (PPONR, wake-up).
- * WK is the PSYSR.WK reason, WHY a static string for traces. */
-void pctl_power_on(Cpu *c, unsigned wk, const char *why);
 
 #endif

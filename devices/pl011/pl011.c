@@ -4,13 +4,14 @@
  * FIFO holds 32 entries.  Interrupts: RX, RT (receive timeout, raised with RX
  * here since bytes arrive at instruction boundaries) and TX.
  */
+#include <libfdt.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "devices/pl011/pl011.h"
-#include "machine/virt/record.h"
 
 /* Host input queue: bytes stamped with the global step at which they enter
  * the RX FIFO (uart_input_at); a record/replay layer stores these pairs. */
@@ -27,6 +28,8 @@ enum { INT_RX = 1 << 4, INT_TX = 1 << 5, INT_RT = 1 << 6 };
 #define RX_FIFO 32
 
 struct Pl011 {
+    u64 base;                /* MMIO window, 4 KiB */
+    u32 spi;                 /* interrupt, for the device tree */
     FILE *out;
     IrqLine irq;
     u32 ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
@@ -136,7 +139,8 @@ bool pl011_rx(Pl011 *u, u8 byte)
 
 bool uart_input_at(Machine *m, u64 step, u8 byte)
 {
-    Pl011 *u = m->uart;
+    Device *d = machine_find_device(m, "pl011");
+    Pl011 *u = d ? d->opaque : NULL;
     if (!u || u->in_count == IN_QUEUE)
         return false;
     if (u->in_count) {
@@ -144,8 +148,6 @@ bool uart_input_at(Machine *m, u64 step, u8 byte)
         if (step < last)
             step = last;   /* keep the queue ordered by step */
     }
-    if (m->record)
-        record_input(m, step, byte);
     unsigned i = (u->in_head + u->in_count) % IN_QUEUE;
     u->inq[i].step = step;
     u->inq[i].byte = byte;
@@ -225,10 +227,11 @@ static u64 uart_deadline(void *opaque)
 /* Machine.idle_wait: every core sleeps and no device has a deadline; block
  * (host wall time, not guest time) until host input arrives.  False when
  * there is no host input left to wait for. */
-static bool uart_idle_wait(Machine *m)
+static bool uart_idle_wait(void *opaque, Machine *m)
 {
-    Pl011 *u = m->uart;
-    if (!u || u->host_fd < 0)
+    Pl011 *u = opaque;
+    (void)m;
+    if (u->host_fd < 0)
         return false;
     struct pollfd p = {.fd = u->host_fd, .events = POLLIN};
     if (poll(&p, 1, -1) < 0)
@@ -240,8 +243,10 @@ static bool uart_idle_wait(Machine *m)
 bool pl011_host_input(Pl011 *u, int fd)
 {
     u->host_fd = fd;
-    if (fd >= 0)
+    if (fd >= 0) {
         u->m->idle_wait = uart_idle_wait;
+        u->m->idle_opaque = u;
+    }
     if (fd >= 0 && isatty(fd) && tcgetattr(fd, &u->saved) == 0) {
         struct termios t = u->saved;
         t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
@@ -256,16 +261,58 @@ bool pl011_host_input(Pl011 *u, int fd)
     return true;
 }
 
-void pl011_destroy(Pl011 *u)
+/* Restore the terminal, close the output unless it is stdout/stderr (a
+ * serial log file the board opened for it), and free. */
+static void pl011_destroy(void *opaque)
 {
-    if (!u)
-        return;
+    Pl011 *u = opaque;
+    if (u->m->idle_opaque == u) {
+        u->m->idle_wait = NULL;
+        u->m->idle_opaque = NULL;
+    }
     if (u->host_tty)
         tcsetattr(u->tty_fd, TCSANOW, &u->saved);
     if (u->out && u->out != stdout && u->out != stderr)
-        fclose(u->out);   /* a serial log file the board opened for it */
+        fclose(u->out);
     free(u);
 }
+
+/* Reset values (DDI 0183G 3.3): UARTEN clear with TXE|RXE set, FIFO levels
+ * half-full, interrupts masked and clear, the RX FIFO empty.  Host input not
+ * yet delivered stays queued: it is on the wire, not in the UART. */
+static void pl011_reset(void *opaque)
+{
+    Pl011 *u = opaque;
+    u->ilpr = u->ibrd = u->fbrd = u->lcr_h = u->imsc = u->ris = u->dmacr = 0;
+    u->cr = 0x300;
+    u->ifls = 0x12;
+    u->rx_head = u->rx_count = 0;
+    update_irq(u);
+}
+
+static int pl011_fdt(void *opaque, void *fdt, const FdtCtx *ctx)
+{
+    Pl011 *u = opaque;
+    static const char compat[] = "arm,pl011\0arm,primecell";
+    static const char cn[] = "uartclk\0apb_pclk";
+    u32 clk[2] = {ctx->clk_phandle, ctx->clk_phandle};
+    char name[32];
+    int e;
+    snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)u->base);
+    if ((e = fdt_begin_node(fdt, name)) < 0 || (e = fdt_property(fdt, "compatible", compat, sizeof(compat))) < 0 ||
+        (e = fdt_prop_reg(fdt, u->base, 0x1000)) < 0 || (e = fdt_prop_spi(fdt, u->spi, FDT_IRQ_LEVEL_HIGH)) < 0 ||
+        (e = fdt_prop_cells(fdt, "clocks", clk, 2)) < 0 || (e = fdt_property(fdt, "clock-names", cn, sizeof(cn))) < 0)
+        return e;
+    return fdt_end_node(fdt);
+}
+
+static const DeviceOps pl011_ops = {
+    .type = "pl011",
+    .version = 1,
+    .reset = pl011_reset,
+    .fdt_node = pl011_fdt,
+    .destroy = pl011_destroy,
+};
 
 void pl011_set_irq(Pl011 *u, IrqLine irq)
 {
@@ -273,21 +320,31 @@ void pl011_set_irq(Pl011 *u, IrqLine irq)
     update_irq(u);
 }
 
-Pl011 *pl011_create(Machine *m, const char *name, u64 base, FILE *out, IrqLine irq)
+Pl011 *pl011_create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq)
 {
     Pl011 *u = calloc(1, sizeof(*u));
     if (!u)
         return NULL;
+    u->base = base;
+    u->spi = spi;
     u->out = out;
     u->irq = irq;
     u->m = m;
     u->host_fd = -1;
     u->cr = 0x300;   /* TXE|RXE at reset (DDI 0183G 3.3.8) */
     u->ifls = 0x12;
-    if (!phys_add_mmio(m, name, base, 0x1000, pl011_read, pl011_write, u)) {
+    char name[32];
+    snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)base);
+    Device *d = machine_add_device(m, &pl011_ops, u, name);
+    if (!d) {
+        if (out && out != stdout && out != stderr)
+            fclose(out);
         free(u);
         return NULL;
     }
+    device_add_irq(d, 32 + spi);
+    if (!device_map_mmio(m, d, "pl011", base, 0x1000, pl011_read, pl011_write, false))
+        return NULL;   /* the registry frees U (and closes OUT) */
     machine_add_clock(m, uart_tick, uart_deadline, u);
     return u;
 }

@@ -6,14 +6,17 @@
 
 #include <stdio.h>
 
-#include "devices/mmio.h"
+#include "devices/device.h"
 
 typedef struct Pl011 Pl011;
 
 /* Create a PL011 at BASE (4 KiB window) writing transmitted bytes to OUT.
- * IRQ is its interrupt output (may be unconnected).  Returns NULL on error.
- * pl011_destroy() closes OUT unless it is stdout or stderr. */
-Pl011 *pl011_create(Machine *m, const char *name, u64 base, FILE *out, IrqLine irq);
+ * IRQ is its interrupt output (may be unconnected), GIC SPI number SPI (for
+ * the device tree).  Registers it (devices/device.h, type "pl011"): the
+ * registry destroys it, closing OUT unless it is stdout or stderr (OUT is
+ * the UART's from the call on, also when creation fails), and
+ * restoring a terminal put in raw mode.  Returns NULL after logging. */
+Pl011 *pl011_create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq);
 /* Connect the interrupt output after creation (the GIC is made later). */
 void pl011_set_irq(Pl011 *u, IrqLine irq);
 /* Offer one received byte (host input at a deterministic step); false if
@@ -33,8 +36,5 @@ bool pl011_host_input(Pl011 *u, int fd);
  * it is queued with uart_input_at), so a record/replay layer can store the
  * pairs and later replay them with uart_input_at() and no host input. */
 void pl011_set_recorder(Pl011 *u, void (*record)(void *opaque, u64 step, u8 byte), void *opaque);
-/* Restore the terminal, close the output unless it is stdout/stderr (the
- * UART owns a log file it was created with), and free. */
-void pl011_destroy(Pl011 *u);
 
 #endif

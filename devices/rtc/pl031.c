@@ -4,6 +4,8 @@
  * RTCIMSC mask, RTCRIS/RTCMIS status, RTCICR clear, PrimeCell IDs.
  * The counter is epoch + virtual seconds: deterministic.
  */
+#include <libfdt.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "devices/rtc/pl031.h"
@@ -13,6 +15,8 @@ enum { RTCDR = 0x00, RTCMR = 0x04, RTCLR = 0x08, RTCCR = 0x0c, RTCIMSC = 0x10, R
 
 struct Pl031 {
     Machine *m;
+    u64 base;           /* MMIO window, 4 KiB */
+    u32 spi;            /* interrupt, for the device tree */
     IrqLine irq;
     u32 base_count;     /* counter value at virtual time base_ns */
     u64 base_ns;
@@ -104,25 +108,68 @@ static u64 deadline(void *opaque)
     return r->base_ns + ((u64)(r->last - r->base_count) + secs) * 1000000000ull;
 }
 
-void pl031_free(Pl031 *r)
+/* Reset: match, control, mask and status to their reset values; the
+ * counter runs on (a battery-backed clock, like the host clock QEMU reads). */
+static void pl031_reset(void *opaque)
 {
-    free(r);
+    Pl031 *r = opaque;
+    r->mr = 0;
+    r->cr = 1;
+    r->imsc = 0;
+    r->ris = 0;
+    update_irq(r);
 }
 
-Pl031 *pl031_create(Machine *m, u64 base, u32 epoch, IrqLine irq)
+static int pl031_fdt(void *opaque, void *fdt, const FdtCtx *ctx)
+{
+    Pl031 *r = opaque;
+    static const char compat[] = "arm,pl031\0arm,primecell";
+    char name[32];
+    int e;
+    snprintf(name, sizeof(name), "pl031@%llx", (unsigned long long)r->base);
+    if ((e = fdt_begin_node(fdt, name)) < 0 || (e = fdt_property(fdt, "compatible", compat, sizeof(compat))) < 0 ||
+        (e = fdt_prop_reg(fdt, r->base, 0x1000)) < 0 || (e = fdt_prop_spi(fdt, r->spi, FDT_IRQ_LEVEL_HIGH)) < 0 ||
+        (e = fdt_property_u32(fdt, "clocks", ctx->clk_phandle)) < 0 ||
+        (e = fdt_property_string(fdt, "clock-names", "apb_pclk")) < 0)
+        return e;
+    return fdt_end_node(fdt);
+}
+
+static void pl031_destroy(void *opaque)
+{
+    free(opaque);
+}
+
+static const DeviceOps pl031_ops = {
+    .type = "pl031",
+    .version = 1,
+    .reset = pl031_reset,
+    .fdt_node = pl031_fdt,
+    .destroy = pl031_destroy,
+};
+
+Pl031 *pl031_create(Machine *m, u64 base, u32 spi, u32 epoch, IrqLine irq)
 {
     Pl031 *r = calloc(1, sizeof(*r));
     if (!r)
         return NULL;
     r->m = m;
+    r->base = base;
+    r->spi = spi;
     r->irq = irq;
     r->base_count = epoch;
     r->last = epoch;
     r->cr = 1;
-    if (!phys_add_mmio(m, "pl031", base, 0x1000, rd, wr, r)) {
+    char name[32];
+    snprintf(name, sizeof(name), "pl031@%llx", (unsigned long long)base);
+    Device *d = machine_add_device(m, &pl031_ops, r, name);
+    if (!d) {
         free(r);
         return NULL;
     }
+    device_add_irq(d, 32 + spi);
+    if (!device_map_mmio(m, d, "pl031", base, 0x1000, rd, wr, false))
+        return NULL;   /* the registry frees R */
     machine_add_clock(m, tick, deadline, r);
     return r;
 }

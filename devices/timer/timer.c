@@ -4,6 +4,7 @@
  * descriptions).  The count is a pure function of virtual time
  * (machine_now_ns), so every run sees the same values.
  */
+#include <libfdt.h>
 #include <stdlib.h>
 
 #include "cpu/regs.h"
@@ -165,25 +166,78 @@ static u64 deadline(void *opaque)
     return best * TIMER_NS_PER_TICK;
 }
 
+/* Reset: every timer disabled, compare values zero, outputs low. */
+static void timer_reset(void *opaque)
+{
+    Timers *ts = opaque;
+    for (unsigned i = 0; i < ts->m->ncpu; i++) {
+        TimerCpu *tc = &ts->cpu[i];
+        for (unsigned t = 0; t < T_N; t++) {
+            bool was = tc->out[t];
+            tc->ctl[t] = 0;
+            tc->cval[t] = 0;
+            tc->out[t] = false;
+            if (was && ts->m->gic)
+                gic_set_input(ts->m->gic, i, timer_ppi[t], false);
+        }
+        tc->evt_last = 0;
+    }
+}
+
+/* The /timer node as QEMU virt writes it: Secure physical, Non-secure
+ * physical, virtual and hypervisor timer PPIs, level-high (GICv2: with the
+ * CPU mask). */
+static int timer_fdt(void *opaque, void *fdt, const FdtCtx *ctx)
+{
+    static const char compat[] = "arm,armv8-timer\0arm,armv7-timer";
+    (void)opaque;
+    u32 flags = FDT_IRQ_LEVEL_HIGH;
+    if (ctx->gic_version == 2)
+        flags |= ((1u << ctx->ncpu) - 1) << 8;   /* GICv2 PPI CPU mask */
+    u32 irq[12] = {FDT_GIC_PPI, TIMER_PPI_SEC - 16, flags, FDT_GIC_PPI, TIMER_PPI_PHYS - 16, flags,
+                   FDT_GIC_PPI, TIMER_PPI_VIRT - 16, flags, FDT_GIC_PPI, TIMER_PPI_HYP - 16, flags};
+    int r;
+    if ((r = fdt_begin_node(fdt, "timer")) < 0 || (r = fdt_property(fdt, "compatible", compat, sizeof(compat))) < 0 ||
+        (r = fdt_prop_cells(fdt, "interrupts", irq, 12)) < 0 ||
+        (r = fdt_property(fdt, "always-on", NULL, 0)) < 0)
+        return r;
+    return fdt_end_node(fdt);
+}
+
+static void timer_destroy(void *opaque)
+{
+    Timers *ts = opaque;
+    for (unsigned i = 0; i < ts->m->ncpu; i++)
+        if (ts->m->cpu[i]->timer == &ts->cpu[i])
+            ts->m->cpu[i]->timer = NULL;
+    free(ts);
+}
+
+static const DeviceOps timer_ops = {
+    .type = "armv8-timer",
+    .version = 1,
+    .reset = timer_reset,
+    .fdt_node = timer_fdt,
+    .destroy = timer_destroy,
+};
+
 bool timer_attach(Machine *m)
 {
     Timers *ts = calloc(1, sizeof(*ts));
     if (!ts)
         return false;
     ts->m = m;
+    Device *d = machine_add_device(m, &timer_ops, ts, "timer");
+    if (!d) {
+        free(ts);
+        return false;
+    }
+    for (unsigned t = 0; t < T_N; t++)
+        device_add_irq(d, timer_ppi[t]);
     for (unsigned i = 0; i < m->ncpu; i++)
         m->cpu[i]->timer = &ts->cpu[i];
     machine_add_clock(m, tick, deadline, ts);
-    return true;
-}
-
-void timer_free(Machine *m)
-{
-    for (unsigned i = 0; i < m->nclock; i++)
-        if (m->clock[i].tick == tick) {
-            free(m->clock[i].opaque);
-            m->clock[i].opaque = NULL;
-        }
+    return sysreg_add_table(m, &sysregs_timer);
 }
 
 /* ---- system registers ---- */

@@ -9,19 +9,19 @@
 #ifndef EMU_DEVICES_TIMER_TIMER_H
 #define EMU_DEVICES_TIMER_TIMER_H
 
-#include "devices/mmio.h"
+#include "devices/device.h"
 
 #define TIMER_FREQ_HZ 62500000ull
 #define TIMER_NS_PER_TICK 16ull    /* 1e9 / 62.5e6 */
 
 enum { TIMER_PPI_HYP = 26, TIMER_PPI_VIRT = 27, TIMER_PPI_SEC = 29, TIMER_PPI_PHYS = 30 };
 
-/* Create the per-core timers of M (after the GIC: their outputs are GIC
- * PPIs), register the clock that fires them and schedules idle wake-ups.
- * Returns false on allocation failure. */
+/* Create the per-core timers of M and register them (devices/device.h,
+ * type "armv8-timer", with the /timer node), their CNT* system registers
+ * and the clock that fires them and schedules idle wake-ups.  Their outputs
+ * are PPIs of the GIC in m->gic (driven once it exists).  Returns false on
+ * allocation failure. */
 bool timer_attach(Machine *m);
-/* Free what timer_attach() allocated (virt_destroy); safe if it failed. */
-void timer_free(Machine *m);
 
 /* Physical count (CNTPCT) of core C now: virtual ns / 16. */
 u64 timer_cntpct(const Cpu *c);

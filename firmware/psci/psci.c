@@ -12,51 +12,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libfdt.h>
+
 #include "cpu/power.h"
 #include "exceptions/exceptions.h"
+#include "devices/device.h"
 #include "firmware/psci/psci.h"
 #include "trace/trace.h"
 
+/* Where a core suspended by a power-down CPU_SUSPEND resumes. */
+typedef struct PsciResume {
+    u64 entry;        /* entry point */
+    u64 context;      /* context id it gets in X0 */
+    u8 el;            /* EL it resumes at */
+    bool wake_entry;  /* suspended by a power-down CPU_SUSPEND */
+} PsciResume;
+
 typedef struct PsciState {
+    Machine *m;
     PsciRecord ring[PSCI_HISTORY];
     unsigned next;    /* slot the next call goes to */
     unsigned count;   /* records held (<= PSCI_HISTORY) */
+    PsciResume resume[HS_MAX_CPUS];
 } PsciState;
 
-bool psci_init(Machine *m)
+static PsciState *state_of(const Machine *m)
 {
-    m->psci = calloc(1, sizeof(PsciState));
-    return m->psci != NULL;
-}
-
-void psci_free(Machine *m)
-{
-    free(m->psci);
-    m->psci = NULL;
-}
-
-const char *psci_func_name(u32 fid)
-{
-    switch (fid) {
-    case SMCCC_VERSION: return "SMCCC_VERSION";
-    case SMCCC_ARCH_FEATURES: return "SMCCC_ARCH_FEATURES";
-    case SMCCC_ARCH_WORKAROUND_1: return "SMCCC_ARCH_WORKAROUND_1";
-    case SMCCC_ARCH_WORKAROUND_2: return "SMCCC_ARCH_WORKAROUND_2";
-    case SMCCC_ARCH_WORKAROUND_3: return "SMCCC_ARCH_WORKAROUND_3";
-    case PSCI_VERSION: return "PSCI_VERSION";
-    case PSCI_CPU_SUSPEND_32: return "CPU_SUSPEND32";
-    case PSCI_CPU_SUSPEND_64: return "CPU_SUSPEND";
-    case PSCI_CPU_OFF: return "CPU_OFF";
-    case PSCI_CPU_ON_32: return "CPU_ON32";
-    case PSCI_CPU_ON_64: return "CPU_ON";
-    case PSCI_AFFINITY_INFO_32: return "AFFINITY_INFO32";
-    case PSCI_AFFINITY_INFO_64: return "AFFINITY_INFO";
-    case PSCI_MIGRATE_INFO_TYPE: return "MIGRATE_INFO_TYPE";
-    case PSCI_SYSTEM_OFF: return "SYSTEM_OFF";
-    case PSCI_SYSTEM_RESET: return "SYSTEM_RESET";
-    case PSCI_FEATURES: return "PSCI_FEATURES";
-    default: return NULL;
-    }
+    Device *d = machine_find_device((Machine *)m, "psci");
+    return d ? d->opaque : NULL;
 }
 
 const char *psci_ret_name(s64 r)
@@ -118,11 +101,7 @@ void psci_check_wrong_conduit(Cpu *c, Conduit used)
 
 Cpu *psci_find_core(Machine *m, u64 target)
 {
-    u64 want = target & 0xff00ffffffull;
-    for (unsigned i = 0; i < m->ncpu; i++)
-        if ((m->cpu[i]->mpidr_el1 & 0xff00ffffffull) == want)
-            return m->cpu[i];
-    return NULL;
+    return cpu_find_affinity(m, target);
 }
 
 /* Is an entry point in memory the caller's (Non-secure) state can execute
@@ -229,10 +208,15 @@ static s64 do_cpu_suspend(Cpu *c, u64 pstate, u64 entry, u64 ctx, char *cause, s
         snprintf(cause, n, "returned at once: wake-up interrupt pending");
         return PSCI_SUCCESS;
     }
-    c->psci_wake_entry = powerdown;
-    c->psci_entry = entry;
-    c->psci_context = ctx;
-    c->psci_el = psci_entry_el(c);   /* resume like CPU_ON (DEN0022D 6.4.3) */
+    PsciState *s = state_of(c->m);
+    if (s) {
+        PsciResume *rs = &s->resume[c->index];
+        rs->wake_entry = powerdown;
+        rs->entry = entry;
+        rs->context = ctx;
+        rs->el = (u8)psci_entry_el(c);   /* resume like CPU_ON (DEN0022D 6.4.3) */
+    }
+    c->suspend_powerdown = powerdown;
     cpu_set_power(c, CORE_SUSPENDED, powerdown ? "CPU_SUSPEND power-down" : "CPU_SUSPEND standby");
     snprintf(cause, n, "core %u %s", c->index,
              powerdown ? "powers down until an interrupt (resumes at the entry point)"
@@ -268,7 +252,7 @@ static s64 features(u32 q, char *cause, size_t n)
 
 static void record(Machine *m, const PsciRecord *r)
 {
-    PsciState *s = m->psci;
+    PsciState *s = state_of(m);
     if (!s)
         return;
     s->ring[s->next] = *r;
@@ -279,7 +263,7 @@ static void record(Machine *m, const PsciRecord *r)
 
 unsigned psci_history(const Machine *m, PsciRecord *out, unsigned max)
 {
-    const PsciState *s = m->psci;
+    const PsciState *s = state_of(m);
     if (!s || !out)
         return 0;
     unsigned n = s->count < max ? s->count : max;
@@ -472,4 +456,183 @@ done:
     /* SMC32/HVC32 results are 32-bit (W0); we return them sign-extended
      * in X0 as QEMU does, so both (int) and (long) readings agree. */
     c->x[0] = (u64)ret;
+}
+
+/* ---- hooks and registry entry ---- */
+
+static void hook_call(void *opaque, Cpu *c, Conduit conduit, u16 imm)
+{
+    (void)opaque;
+    psci_call(c, conduit, imm);
+}
+
+static void hook_wrong_conduit(void *opaque, Cpu *c, Conduit used)
+{
+    (void)opaque;
+    psci_check_wrong_conduit(c, used);
+}
+
+/* MachineHooks.wake: a suspended core wakes on an interrupt (DEN0022D 5.4).
+ * Standby returns SUCCESS (already in X0) after the SMC/HVC; power-down
+ * restarts at the entry point like CPU_ON. */
+static bool hook_wake(void *opaque, Cpu *c)
+{
+    PsciState *s = opaque;
+    if (c->power != CORE_SUSPENDED || !exc_wfi_wakeup(c))
+        return false;
+    PsciResume *rs = &s->resume[c->index];
+    if (rs->wake_entry) {
+        rs->wake_entry = false;
+        cpu_power_on_state(c, rs->el, rs->entry, rs->context);
+    }
+    cpu_set_power(c, CORE_ON, "CPU_SUSPEND wake-up: interrupt pending");
+    return true;
+}
+
+/* The /psci node as QEMU's virt writes it (method from the conduit). */
+static int psci_fdt(void *opaque, void *fdt, const FdtCtx *ctx)
+{
+    PsciState *s = opaque;
+    static const char compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
+    int r;
+    (void)ctx;
+    if ((r = fdt_begin_node(fdt, "psci")) < 0 ||
+        (r = fdt_property(fdt, "compatible", compat, sizeof(compat))) < 0 ||
+        (r = fdt_property_string(fdt, "method", s->m->psci_conduit == CONDUIT_SMC ? "smc" : "hvc")) < 0 ||
+        (r = fdt_property_u32(fdt, "cpu_suspend", PSCI_CPU_SUSPEND_64)) < 0 ||
+        (r = fdt_property_u32(fdt, "cpu_off", PSCI_CPU_OFF)) < 0 ||
+        (r = fdt_property_u32(fdt, "cpu_on", PSCI_CPU_ON_64)) < 0 ||
+        (r = fdt_property_u32(fdt, "migrate", PSCI_MIGRATE_64)) < 0)
+        return r;
+    return fdt_end_node(fdt);
+}
+
+static void psci_reset(void *opaque)
+{
+    PsciState *s = opaque;
+    memset(s->resume, 0, sizeof(s->resume));
+}
+
+/* Saved: every core's resume point and the call history (what `monitor
+ * psci` shows; its cause strings included). */
+static void psci_save(void *opaque, SaveBuf *b)
+{
+    PsciState *s = opaque;
+    save_u32(b, s->m->ncpu);
+    for (unsigned i = 0; i < s->m->ncpu; i++) {
+        save_u64(b, s->resume[i].entry);
+        save_u64(b, s->resume[i].context);
+        save_u8(b, s->resume[i].el);
+        save_bool(b, s->resume[i].wake_entry);
+    }
+    save_u32(b, s->next);
+    save_u32(b, s->count);
+    for (unsigned i = 0; i < PSCI_HISTORY; i++) {
+        const PsciRecord *r = &s->ring[i];
+        save_u64(b, r->step);
+        save_u32(b, r->core);
+        save_u8(b, r->el);
+        save_u8(b, (u8)r->conduit);
+        save_u32(b, r->fid);
+        for (int k = 0; k < 3; k++)
+            save_u64(b, r->arg[k]);
+        save_u64(b, (u64)r->ret);
+        save_bytes(b, r->cause, sizeof(r->cause));
+    }
+}
+
+static bool psci_load(void *opaque, LoadBuf *b)
+{
+    PsciState *s = opaque;
+    if (load_u32(b) != s->m->ncpu)
+        return false;
+    for (unsigned i = 0; i < s->m->ncpu; i++) {
+        PsciResume *rs = &s->resume[i];
+        rs->entry = load_u64(b);
+        rs->context = load_u64(b);
+        rs->el = load_u8(b);
+        rs->wake_entry = load_bool(b);
+        if (rs->el > 3)
+            load_fail(b);
+    }
+    s->next = load_u32(b);
+    s->count = load_u32(b);
+    if (s->next >= PSCI_HISTORY || s->count > PSCI_HISTORY)
+        load_fail(b);
+    for (unsigned i = 0; i < PSCI_HISTORY && !b->bad; i++) {
+        PsciRecord *r = &s->ring[i];
+        r->step = load_u64(b);
+        r->core = load_u32(b);
+        r->el = load_u8(b);
+        u8 cd = load_u8(b);
+        if (cd > CONDUIT_HVC || r->el > 3)
+            load_fail(b);
+        r->conduit = (Conduit)cd;
+        r->fid = load_u32(b);
+        for (int k = 0; k < 3; k++)
+            r->arg[k] = load_u64(b);
+        r->ret = (s64)load_u64(b);
+        load_bytes(b, r->cause, sizeof(r->cause));
+        r->cause[sizeof(r->cause) - 1] = 0;
+    }
+    return !b->bad;
+}
+
+static void psci_destroy(void *opaque)
+{
+    PsciState *s = opaque;
+    MachineHooks *h = &s->m->hooks;
+    if (h->firmware_opaque == s) {
+        h->firmware_call = NULL;
+        h->wrong_conduit = NULL;
+        h->firmware_opaque = NULL;
+    }
+    if (h->power_opaque == s) {
+        h->wake = NULL;
+        h->power_opaque = NULL;
+    }
+    free(s);
+}
+
+static const DeviceOps psci_ops = {
+    .type = "psci",
+    .version = 1,
+    .reset = psci_reset,
+    .save = psci_save,
+    .load = psci_load,
+    .destroy = psci_destroy,
+};
+
+static const DeviceOps psci_ops_fdt = {
+    .type = "psci",
+    .version = 1,
+    .reset = psci_reset,
+    .fdt_node = psci_fdt,
+    .save = psci_save,
+    .load = psci_load,
+    .destroy = psci_destroy,
+};
+
+bool psci_init(Machine *m)
+{
+    PsciState *s = calloc(1, sizeof(*s));
+    if (!s)
+        return false;
+    s->m = m;
+    bool builtin = m->psci_conduit != CONDUIT_NONE;
+    if (!machine_add_device(m, builtin ? &psci_ops_fdt : &psci_ops, s, "psci")) {
+        free(s);
+        return false;
+    }
+    /* Every conduit instruction reaches the hooks: the wrong-conduit
+     * warning applies to guest EL3 firmware too. */
+    m->hooks.firmware_call = hook_call;
+    m->hooks.wrong_conduit = hook_wrong_conduit;
+    m->hooks.firmware_opaque = s;
+    if (builtin) {
+        emu_assert(!m->hooks.wake);
+        m->hooks.wake = hook_wake;
+        m->hooks.power_opaque = s;
+    }
+    return true;
 }

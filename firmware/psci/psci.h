@@ -23,28 +23,8 @@
 #define EMU_FIRMWARE_PSCI_PSCI_H
 
 #include "cpu/cpu.h"
+#include "exceptions/smccc.h"
 #include "machine/machine.h"
-
-/* Function IDs (DEN0022 5.1, DEN0028 7). */
-enum {
-    SMCCC_VERSION = 0x80000000u,
-    SMCCC_ARCH_FEATURES = 0x80000001u,
-    SMCCC_ARCH_WORKAROUND_1 = 0x80008000u,
-    SMCCC_ARCH_WORKAROUND_2 = 0x80007FFFu,
-    SMCCC_ARCH_WORKAROUND_3 = 0x80003FFFu,
-    PSCI_VERSION = 0x84000000u,
-    PSCI_CPU_SUSPEND_32 = 0x84000001u,
-    PSCI_CPU_SUSPEND_64 = 0xC4000001u,
-    PSCI_CPU_OFF = 0x84000002u,
-    PSCI_CPU_ON_32 = 0x84000003u,
-    PSCI_CPU_ON_64 = 0xC4000003u,
-    PSCI_AFFINITY_INFO_32 = 0x84000004u,
-    PSCI_AFFINITY_INFO_64 = 0xC4000004u,
-    PSCI_MIGRATE_INFO_TYPE = 0x84000006u,
-    PSCI_SYSTEM_OFF = 0x84000008u,
-    PSCI_SYSTEM_RESET = 0x84000009u,
-    PSCI_FEATURES = 0x8400000Au,
-};
 
 /* Return codes (DEN0022 5.2.2). */
 enum {
@@ -77,11 +57,12 @@ typedef struct PsciRecord {
 
 #define PSCI_HISTORY 64
 
-/* Create the firmware state of M (history ring).  Called once by the board
- * (virt_create), whatever the conduit.  Returns false on allocation failure. */
+/* Create the firmware state of M (per-core resume points, history ring),
+ * register it (devices/device.h, type "psci"; it writes the /psci node
+ * when M->psci_conduit is set) and install its hooks (MachineHooks
+ * firmware_call / wrong_conduit, and wake for CPU_SUSPEND).  Called once by
+ * the board after it chose the conduit.  False on allocation failure. */
 bool psci_init(Machine *m);
-/* Free it (virt_destroy). */
-void psci_free(Machine *m);
 
 /* Handle the firmware call in W0/X0..X3 of core C made with CONDUIT (IMM is
  * the instruction's immediate, which SMCCC requires to be 0).  Writes the
@@ -108,9 +89,6 @@ const char *psci_format(const PsciRecord *r, char *buf, size_t n);
  * architectural path: the caller's own EL2 vector, or UNDEFINED). */
 void psci_check_wrong_conduit(Cpu *c, Conduit used);
 
-/* Name of a PSCI/SMCCC function ID ("CPU_ON" for the SMC64 ID, "CPU_ON32"
- * for the SMC32 one), or NULL. */
-const char *psci_func_name(u32 fid);
 /* Name of a PSCI return code, or NULL. */
 const char *psci_ret_name(s64 ret);
 

@@ -73,3 +73,15 @@ void semihosting_call(Cpu *c)
     }
     }
 }
+
+static void hook_semihost(void *opaque, Cpu *c)
+{
+    (void)opaque;
+    semihosting_call(c);
+}
+
+void semihosting_attach(Machine *m)
+{
+    m->hooks.semihost = hook_semihost;
+    m->hooks.semihost_opaque = NULL;
+}

@@ -20,4 +20,8 @@ enum {
  * SYS_EXIT_EXTENDED stop the machine with the guest's status as exit code. */
 void semihosting_call(Cpu *c);
 
+/* Enable semihosting on M (-semihosting): HLT #0xF000 reaches
+ * semihosting_call() through MachineHooks.semihost. */
+void semihosting_attach(Machine *m);
+
 #endif

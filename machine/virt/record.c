@@ -13,6 +13,8 @@
 #define HS_VERSION "unknown"
 #endif
 
+static void record_input(void *opaque, u64 step, u8 byte);
+
 typedef struct RecordState {
     FILE *f;
 } RecordState;
@@ -113,11 +115,16 @@ bool record_start(Machine *m, const VirtOptions *o, int argc, char **argv, const
         return false;
     }
     m->record = r;
+    Device *d = machine_find_device(m, "pl011");
+    if (d)
+        pl011_set_recorder(d->opaque, record_input, m);
     return true;
 }
 
-void record_input(Machine *m, u64 step, u8 byte)
+/* The UART's recorder: a byte of host input entered at STEP. */
+static void record_input(void *opaque, u64 step, u8 byte)
 {
+    Machine *m = opaque;
     RecordState *r = m->record;
     if (r)
         fprintf(r->f, "in %llu %02x\n", (unsigned long long)step, byte);

@@ -27,8 +27,6 @@ bool record_start(Machine *m, const VirtOptions *o, int argc, char **argv, const
 /* Start replaying PATH. */
 bool replay_start(Machine *m, const VirtOptions *o, int argc, char **argv, const char *path,
                   char *err, size_t errlen);
-/* A byte of host input entered at STEP (called by the UART input queue). */
-void record_input(Machine *m, u64 step, u8 byte);
 void record_finish(Machine *m);
 
 #endif

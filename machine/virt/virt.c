@@ -10,19 +10,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/regs.h"
-#include "cpu/sysreg.h"
+#include "cpu/pmu.h"
+#include "cpu/power.h"
+#include "devices/gic/gic.h"
 #include "devices/pctl/pctl.h"
 #include "devices/pl011/pl011.h"
-#include "firmware/psci/psci.h"
-#include "devices/gic/gic.h"
 #include "devices/rtc/pl031.h"
 #include "devices/timer/timer.h"
+#include "firmware/psci/psci.h"
+#include "firmware/semihosting/semihosting.h"
 #include "gdbstub/gdbstub.h"
 #include "machine/virt/virt.h"
-#include "exceptions/pmu.h"
 #include "mmu/mmu.h"
-#include "trace/trace.h"
+
+const VirtMemMapEntry virt_memmap[VIRT_MAP_N] = {
+    [VIRT_FLASH] = {0x00000000, 0x08000000},
+    [VIRT_GIC_DIST] = {0x08000000, 0x00010000},
+    [VIRT_GIC_CPU] = {0x08010000, 0x00010000},
+    [VIRT_GIC_HYP] = {0x08030000, 0x00010000},
+    [VIRT_GIC_VCPU] = {0x08040000, 0x00010000},
+    [VIRT_GIC_REDIST] = {0x080a0000, 0x00f60000},
+    [VIRT_UART] = {0x09000000, 0x00001000},
+    [VIRT_RTC] = {0x09010000, 0x00001000},
+    [VIRT_SECURE_UART] = {0x09040000, 0x00001000},
+    [VIRT_PCTL] = {0x090c0000, 0x00001000},
+    [VIRT_SECURE_MEM] = {0x0e000000, 0x01000000},
+    [VIRT_MEM] = {0x40000000, 0},   /* size: -m */
+};
+
+const u32 virt_irqmap[VIRT_MAP_N] = {
+    [VIRT_UART] = 1,
+    [VIRT_RTC] = 2,
+};
 
 void virt_default_options(VirtOptions *o)
 {
@@ -58,16 +77,14 @@ static u64 mpidr_for(const VirtOptions *o, unsigned i)
 Machine *virt_create(const VirtOptions *o)
 {
     char err[512];
-    Machine *m = calloc(1, sizeof(*m));
+    const VirtMemMapEntry *map = virt_memmap;
+    Machine *m = machine_new(o->quantum, o->ns_per_insn);
     if (!m)
         return NULL;
-    m->quantum = o->quantum;
-    m->ns_per_insn = o->ns_per_insn;
-    m->semihosting = o->semihosting;
     m->trace = o->trace;
     if (o->trace & (TRACE_INSN | TRACE_REGS))
         m->slow |= SLOW_TRACE;
-    /* tracefilt: filters, checked by trace_wanted() */
+    /* Trace filters, checked by trace_wanted(). */
     m->trace_cores = o->trace_cores;
     m->trace_els = o->trace_els;
     m->trace_range = o->trace_range;
@@ -81,41 +98,51 @@ Machine *virt_create(const VirtOptions *o)
             goto fail;
         }
     }
-    if (!sysreg_init(m) || !psci_init(m))
-        goto fail;
 
     /* Memory. */
-    m->ram_base = VIRT_RAM_BASE;
+    m->ram_base = map[VIRT_MEM].base;
     m->ram_size = o->ram_size;
-    if (!phys_add_ram(m, "flash", VIRT_FLASH_BASE, VIRT_FLASH_SIZE, false) ||
-        !phys_add_ram(m, "ram", VIRT_RAM_BASE, o->ram_size, false))
+    if (!phys_add_ram(m, "flash", map[VIRT_FLASH].base, map[VIRT_FLASH].size, false) ||
+        !phys_add_ram(m, "ram", m->ram_base, o->ram_size, false))
         goto fail;
     if (o->secure) {
-        MemRegion *s = phys_add_ram(m, "secure-ram", VIRT_SECURE_MEM, VIRT_SECURE_MEM_SIZE, false);
+        MemRegion *s = phys_add_ram(m, "secure-ram", map[VIRT_SECURE_MEM].base, map[VIRT_SECURE_MEM].size, false);
         if (!s)
             goto fail;
         s->secure_only = true;
     }
 
     /* Cores. */
-    m->ncpu = o->smp;
-    for (unsigned i = 0; i < o->smp; i++) {
-        Cpu *c = aligned_alloc(64, (sizeof(Cpu) + 63) & ~(size_t)63);
-        if (!c)
-            goto fail;
-        memset(c, 0, sizeof(*c));
-        c->m = m;
-        c->have_el3 = o->secure;
-        c->have_el2 = o->virtualization;
-        tlb_init(c);
-        m->cpu[i] = c;
-        c->power = CORE_OFF_NEVER;
-        cpu_reset(c, i, mpidr_for(o, i));
-    }
+    u64 mpidr[HS_MAX_CPUS];
+    for (unsigned i = 0; i < o->smp; i++)
+        mpidr[i] = mpidr_for(o, i);
+    if (!machine_add_cpus(m, o->smp, mpidr, o->virtualization, o->secure))
+        goto fail;
+    pmu_attach(m);   /* PMU counters synced every round (cpu/pmu.h) */
 
-    pmu_attach(m);   /* excel2: PMU counters synced every round (exceptions/pmu.h) */
+    /* Boot EL and firmware: secure=on -> EL3, guest firmware (power
+     * controller); virtualization=on -> EL2, PSCI over SMC; else EL1, HVC. */
+    unsigned el = o->secure ? 3 : o->virtualization ? 2 : 1;
+    m->boot_el = el;
+    m->psci_conduit = o->secure ? CONDUIT_NONE : o->virtualization ? CONDUIT_SMC : CONDUIT_HVC;
+    if (o->semihosting)
+        semihosting_attach(m);
 
-    /* Devices. */
+    /* Devices, in device-tree order (each writes its own node). */
+    if (!psci_init(m))
+        goto fail;
+    if (m->psci_conduit == CONDUIT_NONE && !pctl_create(m, map[VIRT_PCTL].base, 0))
+        goto fail;
+    if (!virt_add_cpus_node(m) || !timer_attach(m))
+        goto fail;
+    GicConfig gc = {
+        .version = o->gic_version, .security = o->secure, .virtualization = o->virtualization,
+        .dist_base = map[VIRT_GIC_DIST].base, .cpu_base = map[VIRT_GIC_CPU].base,
+        .hyp_base = map[VIRT_GIC_HYP].base, .vcpu_base = map[VIRT_GIC_VCPU].base,
+        .redist_base = map[VIRT_GIC_REDIST].base,
+    };
+    if (!gic_create(m, &gc) || !virt_add_apb_clock(m))
+        goto fail;
     FILE *serial = stdout;
     if (o->serial_file) {
         serial = fopen(o->serial_file, o->reopen_append ? "a" : "w");
@@ -124,26 +151,14 @@ Machine *virt_create(const VirtOptions *o)
             goto fail;
         }
     }
-    IrqLine none = {0};
-    m->uart = pl011_create(m, "pl011", VIRT_UART, serial, none);
-    if (!m->uart) {
-        if (serial != stdout)
-            fclose(serial);
+    Pl011 *uart = pl011_create(m, map[VIRT_UART].base, virt_irqmap[VIRT_UART], serial,
+                               gic_spi_line(m, virt_irqmap[VIRT_UART]));
+    if (!uart)
         goto fail;
-    }
-    /* Interrupts and devices (devices/gic, timer, rtc). */
-    if (!gic_attach(m, o->gic_version, o->secure) || !timer_attach(m))
+    pl011_host_input(uart, o->no_stdin ? -1 : 0);
+    if (!pl031_create(m, map[VIRT_RTC].base, virt_irqmap[VIRT_RTC], (u32)o->rtc_epoch,
+                      gic_spi_line(m, virt_irqmap[VIRT_RTC])))
         goto fail;
-    pl011_set_irq(m->uart, gic_spi_line(m, VIRT_UART_SPI));
-    pl011_host_input(m->uart, o->no_stdin ? -1 : 0);
-    m->rtc = pl031_create(m, VIRT_RTC, (u32)o->rtc_epoch, gic_spi_line(m, VIRT_RTC_SPI));
-    if (!m->rtc)
-        goto fail;
-
-    /* Boot EL and firmware. */
-    unsigned el = o->secure ? 3 : o->virtualization ? 2 : 1;
-    m->boot_el = el;
-    m->psci_conduit = o->secure ? CONDUIT_NONE : o->virtualization ? CONDUIT_SMC : CONDUIT_HVC;
 
     /* Images, device tree and the boot core's registers (boot.c). */
     if (!virt_boot(m, o, err, sizeof(err)))
@@ -158,8 +173,6 @@ Machine *virt_create(const VirtOptions *o)
      * and then start at the entry in EL3). */
     if (m->psci_conduit == CONDUIT_NONE) {
         u64 entry = m->cpu[0]->pc;
-        if (!pctl_create(m, VIRT_PCTL_BASE))
-            goto fail;
         pctl_set_reset_pc(m, entry);
         for (unsigned i = 0; i < m->ncpu; i++) {
             Cpu *c = m->cpu[i];
@@ -187,22 +200,5 @@ void virt_destroy(Machine *m)
     if (!m)
         return;
     gdb_destroy(m);
-    for (unsigned i = 0; i < m->ncpu; i++) {
-        if (m->cpu[i]) {
-            free(m->cpu[i]->tlb);
-            free(m->cpu[i]);
-        }
-    }
-    pl011_destroy(m->uart);
-    pl031_free(m->rtc);
-    timer_free(m);
-    gic_free(m);
-    trace_free(m);
-    phys_free(m);
-    if (m->trace_file)
-        fclose(m->trace_file);
-    free(m->sysreg_index);
-    psci_free(m);
-    pctl_free(m);
-    free(m);
+    machine_free(m);
 }

@@ -7,23 +7,35 @@
 
 #include "machine/machine.h"
 
-/* QEMU virt memory map. */
-#define VIRT_FLASH_BASE 0x00000000ull
-#define VIRT_FLASH_SIZE 0x08000000ull
-#define VIRT_GIC_DIST 0x08000000ull
-#define VIRT_GIC_CPU 0x08010000ull
-#define VIRT_GIC_HYP 0x08030000ull
-#define VIRT_GIC_VCPU 0x08040000ull
-#define VIRT_GIC_REDIST 0x080a0000ull
-#define VIRT_UART 0x09000000ull
-#define VIRT_RTC 0x09010000ull
-#define VIRT_SECURE_UART 0x09040000ull
-#define VIRT_SECURE_MEM 0x0e000000ull
-#define VIRT_SECURE_MEM_SIZE 0x01000000ull
-#define VIRT_RAM_BASE 0x40000000ull
-/* Interrupts (SPI numbers, INTID = 32 + SPI) as QEMU virt wires them. */
-#define VIRT_UART_SPI 1
-#define VIRT_RTC_SPI 2
+/* The memory map, as QEMU 7.2 hw/arm/virt.c base_memmap[] (the parts we
+ * model); one table, from which the board hands each device its address. */
+typedef enum VirtMapId {
+    VIRT_FLASH,
+    VIRT_GIC_DIST,
+    VIRT_GIC_CPU,
+    VIRT_GIC_HYP,
+    VIRT_GIC_VCPU,
+    VIRT_GIC_REDIST,
+    VIRT_UART,
+    VIRT_RTC,
+    VIRT_SECURE_UART,
+    VIRT_PCTL,          /* not in QEMU: the FVP-style power controller (devices/pctl) */
+    VIRT_SECURE_MEM,
+    VIRT_MEM,
+    VIRT_MAP_N
+} VirtMapId;
+
+typedef struct VirtMemMapEntry {
+    u64 base, size;   /* bytes */
+} VirtMemMapEntry;
+
+extern const VirtMemMapEntry virt_memmap[VIRT_MAP_N];
+/* Interrupts (SPI numbers, INTID = 32 + SPI) as QEMU virt's a15irqmap[]. */
+extern const u32 virt_irqmap[VIRT_MAP_N];
+
+#define VIRT_FLASH_BASE (virt_memmap[VIRT_FLASH].base)
+#define VIRT_RAM_BASE (virt_memmap[VIRT_MEM].base)
+#define VIRT_PCTL_BASE (virt_memmap[VIRT_PCTL].base)
 
 #define VIRT_MAX_LOADERS 16
 
@@ -94,9 +106,15 @@ bool virt_boot(Machine *m, const VirtOptions *o, char *err, size_t errlen);
 
 /* ---- device tree (machine/virt/fdt.c) ---- */
 
-/* Build the board's DTB (libfdt).  INITRD_* describe a loaded initrd (size
- * 0 for none).  Returns a malloc'ed blob and its size, or NULL. */
+/* Build the board's DTB (libfdt): the board's own nodes (root, chosen,
+ * memory) and every registered device's.  INITRD_* describe a loaded
+ * initrd (size 0 for none).  Returns a malloc'ed blob and its size, or
+ * NULL. */
 void *virt_build_fdt(Machine *m, const VirtOptions *o, u64 initrd_start, u64 initrd_size, size_t *size);
+/* Register the board's own device-tree entries that are not devices of
+ * their own folder: the /cpus node (topology) and the APB clock. */
+bool virt_add_cpus_node(Machine *m);
+bool virt_add_apb_clock(Machine *m);
 
 /* ---- loader (machine/virt/loader.c) ---- */
 

@@ -264,15 +264,15 @@ TEST(gicv3_group1ns_is_fiq_at_el3)
     board_at(c, 2, true, 0);
     ASSERT_EQ(mmio_rd(m, 0, SGI(0) + 0x80), 0);   /* IGROUPR0 RAZ to Non-secure */
     sr_wr(c, "ICC_SGI1R_EL1", 4ull << 24 | 1);
-    m->async_refresh(c);
+    m->hooks.async_refresh(m->hooks.intc_opaque, c);
     ASSERT_EQ(lines(m, 0), CPU_LINE_IRQ);
     board_at(c, 3, false, 0);      /* to EL3: the run loop's exc_check_async refreshes */
-    m->async_refresh(c);
+    m->hooks.async_refresh(m->hooks.intc_opaque, c);
     ASSERT_EQ(lines(m, 0), CPU_LINE_FIQ);
     ASSERT_EQ(sr_rd(c, "ICC_HPPIR0_EL1"), 1021);
     ASSERT_EQ(sr_rd(c, "ICC_IAR0_EL1"), 1021);   /* not acknowledged */
     board_at(c, 1, true, 0);
-    m->async_refresh(c);
+    m->hooks.async_refresh(m->hooks.intc_opaque, c);
     ASSERT_EQ(lines(m, 0), CPU_LINE_IRQ);
     ASSERT_EQ(sr_rd(c, "ICC_IAR1_EL1"), 4);
     virt_destroy(m);

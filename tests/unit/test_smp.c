@@ -163,8 +163,13 @@ TEST(psci_cpu_suspend)
     /* Power-down: remembers where to resume. */
     ASSERT_EQ(call(c, PSCI_CPU_SUSPEND_64, 1u << 16, ENTRY + 0x40, 99), PSCI_SUCCESS);
     ASSERT_TRUE(!strcmp(core_state_reason(c, buf, sizeof(buf)), "suspended (power-down)"));
-    ASSERT_EQ(c->psci_entry, ENTRY + 0x40);
     ASSERT_EQ(call(m->cpu[1], PSCI_AFFINITY_INFO_64, 0, 0, 0), PSCI_AFF_ON);   /* suspended counts as ON */
+    /* An interrupt wakes it at the remembered entry, with the context id. */
+    c->irq_lines = CPU_LINE_IRQ;
+    ASSERT_TRUE(m->hooks.wake(m->hooks.power_opaque, c));
+    ASSERT_EQ(c->power, CORE_ON);
+    ASSERT_EQ(c->pc, ENTRY + 0x40);
+    ASSERT_EQ(c->x[0], 99);
     /* An interrupt already pending: returns at once. */
     cpu_set_power(c, CORE_ON, "test");
     c->irq_lines = CPU_LINE_IRQ;
@@ -266,9 +271,9 @@ TEST(pctl_power_controller)
     /* Wake-up enable: a pending interrupt powers it on. */
     ASSERT_TRUE(phys_write(m, m->cpu[0], VIRT_PCTL_BASE + PCTL_PWKUPR, 4, PCTL_PWKUPR_WEN | 2));
     ASSERT_EQ(rd(m, PCTL_PSYSR) & PCTL_PSYSR_WEN, PCTL_PSYSR_WEN);
-    ASSERT_TRUE(!pctl_try_wake(t));
+    ASSERT_TRUE(!m->hooks.wake(m->hooks.power_opaque, t));
     t->irq_lines = CPU_LINE_IRQ;
-    ASSERT_TRUE(pctl_try_wake(t));
+    ASSERT_TRUE(m->hooks.wake(m->hooks.power_opaque, t));
     ASSERT_EQ(t->power, CORE_ON_PENDING);
     ASSERT_EQ((rd(m, PCTL_PSYSR) >> PCTL_PSYSR_WK_SHIFT) & 3, PCTL_WK_GIC);
     /* Non-32-bit access: slave error. */

@@ -208,8 +208,9 @@ TEST(pl011_host_input_recorded)
     ASSERT_EQ(write(fds[1], "ok", 2), 2);
     close(fds[1]);
     u64 log[8] = {0};
-    pl011_host_input(m->uart, fds[0]);
-    pl011_set_recorder(m->uart, rec, log);
+    Pl011 *uart = machine_find_device(m, "pl011")->opaque;
+    pl011_host_input(uart, fds[0]);
+    pl011_set_recorder(uart, rec, log);
     m->steps = 5000;
     board_tick(m, 5000);
     ASSERT_EQ(log[0], 2);

@@ -1,5 +1,5 @@
 /*
- * exceptions/sysreg_debug.c — self-hosted debug registers (Arm ARM D2,
+ * cpu/sysreg_debug.c — self-hosted debug registers (Arm ARM D2,
  * D17.3) with their traps: MDSCR_EL1.TDCC (EL0 DCC access -> EL1),
  * MDCR_EL2.{TDA,TDOSA,TDRA} (treated as 1 when MDCR_EL2.TDE=1 or
  * HCR_EL2.TGE=1) -> EL2, MDCR_EL3.{TDA,TDOSA} -> EL3.
@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "exceptions/debug.h"
+#include "cpu/debug.h"
 #include "exceptions/exceptions.h"
-#include "exceptions/pmu.h"
+#include "cpu/pmu.h"
 #include "exceptions/route.h"
 #include "mmu/mmu.h"
 

@@ -1,5 +1,5 @@
 /*
- * exceptions/pmu.h — the Performance Monitors Extension (PMUv3, Arm ARM
+ * cpu/pmu.h — the Performance Monitors Extension (PMUv3, Arm ARM
  * D5 "The Performance Monitors Extension") of the modelled Cortex-A53:
  * PMCR_EL0.N = 6 event counters plus the cycle counter.
  *
@@ -20,8 +20,8 @@
  * least once per scheduler round (pmu_attach), so the interrupt is raised
  * at most one quantum of instructions after the overflow — deterministic.
  */
-#ifndef EMU_EXCEPTIONS_PMU_H
-#define EMU_EXCEPTIONS_PMU_H
+#ifndef EMU_CPU_PMU_H
+#define EMU_CPU_PMU_H
 
 #include "cpu/cpu.h"
 #include "cpu/sysreg.h"
@@ -46,8 +46,8 @@ void pmu_attach(Machine *m);
  * fields of an IrqLine, e.g. gic_ppi_line(m, cpu, 23)). */
 void pmu_connect_irq(Cpu *c, void (*set)(void *, unsigned, bool), void *opaque, unsigned line);
 
-extern const SysRegTable sysregs_pmu;     /* exceptions/pmu.c */
-extern const SysRegTable sysregs_debug;   /* exceptions/sysreg_debug.c */
-extern const SysRegTable sysregs_impdef;  /* exceptions/sysreg_impdef.c */
+extern const SysRegTable sysregs_pmu;     /* cpu/pmu.c */
+extern const SysRegTable sysregs_debug;   /* cpu/sysreg_debug.c */
+extern const SysRegTable sysregs_impdef;  /* cpu/sysreg_impdef.c */
 
 #endif

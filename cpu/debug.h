@@ -1,5 +1,5 @@
 /*
- * exceptions/debug.h — self-hosted debug events (Arm ARM D2): hardware
+ * cpu/debug.h — self-hosted debug events (Arm ARM D2): hardware
  * breakpoints.  ID_AA64DFR0_EL1 advertises 2 breakpoints and 2 watchpoints.
  *
  * Implemented: unlinked instruction address match breakpoints (DBGBCR<n>.BT
@@ -22,8 +22,8 @@
  * Not implemented: context-ID and linked breakpoint/watchpoint types (never
  * match), halting debug.
  */
-#ifndef EMU_EXCEPTIONS_DEBUG_H
-#define EMU_EXCEPTIONS_DEBUG_H
+#ifndef EMU_CPU_DEBUG_H
+#define EMU_CPU_DEBUG_H
 
 #include "cpu/cpu.h"
 

@@ -1,5 +1,5 @@
 /*
- * exceptions/sysreg_impdef.c — Cortex-A53 IMPLEMENTATION DEFINED registers
+ * cpu/sysreg_impdef.c — Cortex-A53 IMPLEMENTATION DEFINED registers
  * (A53 TRM r0p4, 4.3 "AArch64 register descriptions") with the traps that
  * guard them, plus the other EL2/EL3-controlled rows owned by this module:
  *
@@ -20,10 +20,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "exceptions/pmu.h"
+#include "cpu/pmu.h"
 #include "exceptions/route.h"
 #include "exceptions/traps.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 #include "mmu/mmu.h"
 #include "trace/trace.h"
 
@@ -114,18 +114,12 @@ static void wr_rmr(Cpu *c, const SysRegDesc *r, u64 v)
     (void)r;
     if (!(v & 2))
         return;
-    jmp_buf *jb = c->exc_jmp;
-    u64 icount = c->icount, rvbar = c->rvbar_el3;
-    s64 budget = c->budget;
-    u64 mpidr = c->mpidr_el1 & ~(1ull << 31);
-    unsigned index = c->index;
+    u64 rvbar = c->rvbar_el3;
     pmu_sync(c);
-    cpu_reset(c, index, mpidr);
-    c->exc_jmp = jb;
-    c->icount = icount;
-    c->pmu_last_icount = icount;
-    c->budget = budget;
-    c->rvbar_el3 = rvbar;
+    /* A warm reset resets the architectural state only: the wiring (the
+     * interrupt input lines a GIC holds, instructions retired, the slot's
+     * budget) is kept by construction (cpu/cpu.h). */
+    cpu_reset(c, c->index, c->mpidr_el1 & ~(1ull << 31));
     c->pc = rvbar;
     c->next_pc = rvbar;
     c->pending |= PEND_ASYNC;

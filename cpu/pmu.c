@@ -1,13 +1,13 @@
 /*
- * exceptions/pmu.c — PMUv3 registers, their traps (PMUSERENR_EL0,
+ * cpu/pmu.c — PMUv3 registers, their traps (PMUSERENR_EL0,
  * MDCR_EL2.TPM/TPMCR/HPMN, MDCR_EL3.TPM) and deterministic counting.
  * See pmu.h for what is counted.
  */
 #include <stddef.h>
 
-#include "exceptions/pmu.h"
+#include "cpu/pmu.h"
 #include "exceptions/route.h"
-#include "machine/machine.h"
+#include "cpu/machine_core.h"
 
 #define OFF(f) offsetof(Cpu, f)
 

@@ -1,0 +1,329 @@
+/*
+ * machine/machine.c — a machine's life: building it (cores, system register
+ * index), the deterministic round-robin scheduler with its clocks and idle
+ * time jumps, and the device registry (devices/device.h).
+ *
+ * Scheduling (the determinism contract, README): every round, each core in
+ * index order runs one slot of Machine.quantum instructions unless it is
+ * off or sleeps; then the clocks tick at the round's virtual time.  When
+ * every core sleeps, virtual time jumps to the next clock deadline.  A
+ * debugger stop in the middle of a slot ends the interpreter call; the
+ * debugger is served here, outside the interpreter, and the core then
+ * finishes the rest of its slot, so a debugged run follows the same
+ * schedule as an undebugged one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/power.h"
+#include "cpu/sysreg.h"
+#include "devices/device.h"
+#include "machine/machine.h"
+#include "mmu/mmu.h"
+#include "trace/digest.h"
+#include "trace/trace.h"
+
+Machine *machine_new(u64 quantum, u64 ns_per_insn)
+{
+    Machine *m = calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    m->quantum = quantum;
+    m->ns_per_insn = ns_per_insn;
+    if (!sysreg_init(m)) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+bool machine_add_cpus(Machine *m, unsigned ncpu, const u64 *mpidr, bool have_el2, bool have_el3)
+{
+    emu_assert(ncpu <= HS_MAX_CPUS && m->ncpu == 0);
+    for (unsigned i = 0; i < ncpu; i++) {
+        Cpu *c = aligned_alloc(64, (sizeof(Cpu) + 63) & ~(size_t)63);
+        if (!c)
+            return false;
+        memset(c, 0, sizeof(*c));
+        c->m = m;
+        c->have_el3 = have_el3;
+        c->have_el2 = have_el2;
+        tlb_init(c);
+        m->cpu[i] = c;
+        m->ncpu = i + 1;
+        c->power = CORE_OFF_NEVER;
+        cpu_reset(c, i, mpidr[i]);
+    }
+    return true;
+}
+
+void machine_free(Machine *m)
+{
+    if (!m)
+        return;
+    machine_destroy_devices(m);
+    for (unsigned i = 0; i < m->ncpu; i++) {
+        if (m->cpu[i]) {
+            free(m->cpu[i]->tlb);
+            free(m->cpu[i]);
+        }
+    }
+    trace_free(m);
+    phys_free(m);
+    if (m->trace_file)
+        fclose(m->trace_file);
+    free(m->sysreg_index);
+    free(m);
+}
+
+/* ---- device registry ---- */
+
+Device *machine_add_device(Machine *m, const DeviceOps *ops, void *opaque, const char *name)
+{
+    if (m->ndev >= ARRAY_SIZE(m->dev)) {
+        hs_log("hyperstep: too many devices (adding %s)", name);
+        return NULL;
+    }
+    Device *d = calloc(1, sizeof(*d));
+    if (!d) {
+        hs_log("hyperstep: out of memory adding device %s", name);
+        return NULL;
+    }
+    d->ops = ops;
+    d->opaque = opaque;
+    snprintf(d->name, sizeof(d->name), "%s", name);
+    m->dev[m->ndev++] = d;
+    return d;
+}
+
+MemRegion *device_map_mmio(Machine *m, Device *d, const char *name, u64 base, u64 size,
+                           MmioRead rd, MmioWrite wr, bool secure_only)
+{
+    if (d->nmmio >= DEVICE_MAX_MMIO) {
+        hs_log("hyperstep: device %s has too many MMIO windows", d->name);
+        return NULL;
+    }
+    MemRegion *r = phys_add_mmio(m, name, base, size, rd, wr, d->opaque);
+    if (!r)
+        return NULL;
+    r->secure_only = secure_only;
+    d->mmio[d->nmmio].base = base;
+    d->mmio[d->nmmio].size = size;
+    d->nmmio++;
+    return r;
+}
+
+void device_add_irq(Device *d, u32 intid)
+{
+    if (d->nirq < DEVICE_MAX_IRQS)
+        d->irq[d->nirq++] = intid;
+}
+
+Device *machine_find_device(Machine *m, const char *type)
+{
+    for (unsigned i = 0; i < m->ndev; i++)
+        if (!strcmp(m->dev[i]->ops->type, type))
+            return m->dev[i];
+    return NULL;
+}
+
+void machine_reset_devices(Machine *m)
+{
+    for (unsigned i = 0; i < m->ndev; i++)
+        if (m->dev[i]->ops->reset)
+            m->dev[i]->ops->reset(m->dev[i]->opaque);
+}
+
+int machine_fdt_devices(Machine *m, void *fdt, const FdtCtx *ctx)
+{
+    for (unsigned i = 0; i < m->ndev; i++) {
+        if (!m->dev[i]->ops->fdt_node)
+            continue;
+        int r = m->dev[i]->ops->fdt_node(m->dev[i]->opaque, fdt, ctx);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+/* Save format: u32 device count, then per device: type (u16 length +
+ * bytes), u32 version, u64 state length, state. */
+bool machine_save_devices(Machine *m, SaveBuf *b)
+{
+    save_u32(b, m->ndev);
+    for (unsigned i = 0; i < m->ndev; i++) {
+        const Device *d = m->dev[i];
+        size_t tl = strlen(d->ops->type);
+        save_u16(b, (u16)tl);
+        save_bytes(b, d->ops->type, tl);
+        save_u32(b, d->ops->version);
+        SaveBuf s = {0};
+        if (d->ops->save)
+            d->ops->save(d->opaque, &s);
+        save_u64(b, s.len);
+        save_bytes(b, s.data, s.len);
+        bool oom = s.oom;
+        savebuf_free(&s);
+        if (oom)
+            b->oom = true;
+    }
+    return !b->oom;
+}
+
+bool machine_load_devices(Machine *m, LoadBuf *b, char *err, size_t errlen)
+{
+    u32 n = load_u32(b);
+    if (b->bad || n != m->ndev) {
+        snprintf(err, errlen, "saved state has %u devices, this machine %u", n, m->ndev);
+        return false;
+    }
+    for (unsigned i = 0; i < m->ndev; i++) {
+        const Device *d = m->dev[i];
+        char type[64];
+        u16 tl = load_u16(b);
+        if (b->bad || tl >= sizeof(type)) {
+            snprintf(err, errlen, "device %u: malformed type name", i);
+            return false;
+        }
+        load_bytes(b, type, tl);
+        type[tl] = 0;
+        u32 version = load_u32(b);
+        u64 len = load_u64(b);
+        if (b->bad || len > b->len - b->pos) {
+            snprintf(err, errlen, "device %u (%s): truncated", i, d->ops->type);
+            return false;
+        }
+        if (strcmp(type, d->ops->type)) {
+            snprintf(err, errlen, "device %u is %s in the saved state, %s here", i, type, d->ops->type);
+            return false;
+        }
+        if (version != d->ops->version) {
+            snprintf(err, errlen, "device %s: saved state version %u, this build reads %u", d->name,
+                     version, d->ops->version);
+            return false;
+        }
+        LoadBuf s = loadbuf_of(b->data + b->pos, (size_t)len);
+        b->pos += (size_t)len;
+        bool ok = d->ops->load ? d->ops->load(d->opaque, &s) && load_ok(&s) : len == 0;
+        if (!ok) {
+            snprintf(err, errlen, "device %s: malformed saved state", d->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+void machine_destroy_devices(Machine *m)
+{
+    while (m->ndev) {
+        Device *d = m->dev[--m->ndev];
+        if (d->ops->destroy)
+            d->ops->destroy(d->opaque);
+        free(d);
+    }
+}
+
+/* ---- scheduler ---- */
+
+static void tick_devices(Machine *m)
+{
+    for (unsigned i = 0; i < m->nclock; i++)
+        m->clock[i].tick(m->clock[i].opaque, m->round_start_ns);
+}
+
+static u64 next_deadline(Machine *m)
+{
+    u64 d = UINT64_MAX;
+    for (unsigned i = 0; i < m->nclock; i++) {
+        u64 t = m->clock[i].deadline ? m->clock[i].deadline(m->clock[i].opaque) : UINT64_MAX;
+        if (t < d)
+            d = t;
+    }
+    return d;
+}
+
+/* Can core C run this slot?  Starts an on-pending core, wakes a sleeping
+ * one whose wake-up condition holds (architectural, or the power hook's for
+ * off/suspended cores). */
+static bool ready(Machine *m, Cpu *c)
+{
+    if (c->power == CORE_ON_PENDING) {
+        cpu_set_power(c, CORE_ON, c->power_why);
+        c->pending &= ~PEND_STOP;
+    }
+    if (c->power == CORE_ON)
+        return true;
+    if (cpu_try_wake(c))
+        return true;
+    if ((c->power == CORE_OFF || c->power == CORE_OFF_NEVER || c->power == CORE_SUSPENDED) &&
+        m->hooks.wake && m->hooks.wake(m->hooks.power_opaque, c)) {
+        if (c->power == CORE_ON_PENDING)
+            cpu_set_power(c, CORE_ON, c->power_why);
+        c->pending &= ~PEND_STOP;
+        return c->power == CORE_ON;
+    }
+    return false;
+}
+
+/* One slot of core C: up to a quantum of instructions.  A debugger stop
+ * ends cpu_run() early; the debugger is served outside the interpreter and
+ * C then runs the rest of its slot unless the debugger froze it. */
+static void run_slot(Machine *m, Cpu *c)
+{
+    m->current = c;
+    cpu_run(c, m->quantum);
+    while (unlikely(m->hooks.slot_stop) && c->budget > 0 && !m->exit_requested &&
+           m->hooks.slot_stop(m->hooks.debug_opaque, c) && c->power == CORE_ON && !m->exit_requested)
+        cpu_run(c, (u64)c->budget);
+    m->current = NULL;
+}
+
+int machine_run(Machine *m)
+{
+    while (!m->exit_requested) {
+        bool ran = false;
+        tick_devices(m);
+        for (unsigned i = 0; i < m->ncpu && !m->exit_requested; i++) {
+            Cpu *c = m->cpu[i];
+            c->budget = (s64)m->quantum;   /* machine_step(): at this slot's start */
+            if (!ready(m, c))
+                continue;
+            run_slot(m, c);
+            ran = true;
+        }
+        m->steps += m->quantum;
+        if (m->digest && m->steps >= m->next_digest)
+            digest_checkpoint(m);
+        if (m->stop_after && m->steps >= m->stop_after) {
+            m->exit_code = 4;
+            break;
+        }
+        if (m->hooks.poll && m->hooks.poll(m->hooks.debug_opaque, m))
+            break;
+        if (ran) {
+            m->round_start_ns += m->quantum * m->ns_per_insn;
+            continue;
+        }
+        /* Every core sleeps: jump virtual time to the next device deadline. */
+        u64 d = next_deadline(m);
+        if (d == UINT64_MAX && m->idle_wait && m->idle_wait(m->idle_opaque, m))
+            continue;   /* host input arrived while every core slept */
+        if (d == UINT64_MAX) {
+            bool any_on = false;
+            for (unsigned i = 0; i < m->ncpu; i++)
+                any_on |= m->cpu[i]->power == CORE_WFI || m->cpu[i]->power == CORE_WFE ||
+                          m->cpu[i]->power == CORE_SUSPENDED;
+            hs_log("hyperstep: every core is %s and nothing can wake it (step %llu): stopping",
+                   any_on ? "waiting (WFI/WFE/CPU_SUSPEND)" : "powered off", (unsigned long long)m->steps);
+            m->exit_requested = true;
+            m->exit_code = any_on ? 3 : 0;
+            break;
+        }
+        if (d > m->round_start_ns)
+            m->round_start_ns = d;
+        else
+            m->round_start_ns += m->quantum * m->ns_per_insn;
+    }
+    return m->exit_code;
+}
