@@ -591,3 +591,64 @@ Action gdb_handle_packet(GdbStub *s)
     }
 }
 
+/* vCont;ACTION[:TID]... */
+Action gdb_vcont(GdbStub *s, const char *p)
+{
+    Machine *m = s->m;
+    char act[HS_MAX_CPUS];
+    memset(act, 0, sizeof(act));
+    while (*p == ';') {
+        p++;
+        char a = *p++;
+        if (a == 'C' || a == 'S') {
+            u64 sig;
+            if (!parse_hex(&p, &sig)) {
+                rsp_send_str(s, "E22");
+                return ACT_STAY;
+            }
+            a = (char)(a - 'A' + 'a');   /* signals mean nothing to a bare-metal core */
+        } else if (a != 'c' && a != 's' && a != 't') {
+            rsp_send_str(s, "E22");
+            return ACT_STAY;
+        }
+        int tid = -1;
+        if (*p == ':') {
+            const char *e;
+            tid = gdb_parse_tid(s, p + 1, &e);
+            if (tid == -3) {
+                rsp_send_str(s, "E22");
+                return ACT_STAY;
+            }
+            if (tid == -2)
+                tid = (int)s->cur;
+            p = e;
+        }
+        for (unsigned i = 0; i < m->ncpu; i++)
+            if (!act[i] && (tid == -1 || (unsigned)tid == i))
+                act[i] = a;
+    }
+    if (*p) {
+        rsp_send_str(s, "E22");
+        return ACT_STAY;
+    }
+    /* A step of one thread: that core runs one instruction, all others stay
+     * stopped (all-stop: the step finishes before anyone else is scheduled). */
+    for (unsigned i = 0; i < m->ncpu; i++) {
+        if (act[i] == 's') {
+            /* Prefer the selected thread if several step. */
+            unsigned k = act[s->cur] == 's' ? s->cur : i;
+            gdb_step(s, m->cpu[k]);
+            return ACT_STAY;
+        }
+    }
+    u32 cont = 0;
+    for (unsigned i = 0; i < m->ncpu; i++)
+        if (act[i] == 'c')
+            cont |= 1u << i;
+    if (!cont) {
+        StopEvent e = {EV_NONE, s->cur, 0};
+        rsp_send_fmt(s, "T00thread:%x;", e.core + 1);
+        return ACT_STAY;
+    }
+    return gdb_resume(s, cont);
+}
