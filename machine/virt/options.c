@@ -409,7 +409,10 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         } else if (!strcmp(a, "-chardev")) {
             /* -chardev stdio,id=ID[,mux=on][,signal=off] or file,id=ID,path=F */
             NEED();
-            int r = parse_chardev(strdup(v), o);
+            char *copy = own(o, v);   /* the chardev's id and path point into it */
+            if (!copy)
+                return fail("-chardev %s: too many option arguments%s", v, "");
+            int r = parse_chardev(copy, o);
             if (r != OPT_OK)
                 return r;
         } else if (!strcmp(a, "-serial")) {

@@ -164,9 +164,12 @@ TEST(registry_dummy_device_mmio_reset_fdt)
     const fdt32_t *irq = fdt_getprop(blob, node, "interrupts", &len);
     ASSERT_EQ(len, 12);
     ASSERT_EQ(fdt32_to_cpu(irq[1]), DUMMY_SPI);
-    const fdt64_t *reg = fdt_getprop(blob, node, "reg", &len);
+    ASSERT_EQ(fdt32_to_cpu(irq[0]), FDT_GIC_SPI);
+    const void *reg = fdt_getprop(blob, node, "reg", &len);
     ASSERT_EQ(len, 16);
-    ASSERT_EQ(fdt64_to_cpu(reg[0]), DUMMY_BASE);
+    fdt64_t base;
+    memcpy(&base, reg, 8);   /* properties are only 4-byte aligned */
+    ASSERT_EQ(fdt64_to_cpu(base), DUMMY_BASE);
     /* Teardown destroys it (and frees the registry entry: ASan checks). */
     machine_free(m);
     ASSERT_EQ(destroyed, 1);
