@@ -76,6 +76,7 @@ typedef struct VirtOptions {
     const char *record, *replay;  /* --record F / --replay F */
     const char *gdb;            /* NULL, or "tcp::PORT" / "unix:PATH" */
     bool gdb_wait;              /* -S */
+    bool stats;                 /* --stats: instructions, wall time and MIPS to stderr at exit */
 
     /* ---- smp ---- */
     bool pctl_startup_core0;    /* --pctl-startup core0: guest-EL3 mode powers on core 0 only */
