@@ -97,7 +97,7 @@ static int run_machine(VirtOptions *o, int argc, char **argv)
         if (!reset || o->no_reboot)
             return code;
         fprintf(stderr, "hyperstep: system reset (#%u)\n", resets + 1);
-        o->gdb_wait = false;   /* gdb: -S stops only before the very first instruction */
+        o->gdb_wait = false;   /* -S waits for the debugger only before the very first instruction */
         o->reopen_append = true;   /* one trace / serial log across resets */
     }
 }

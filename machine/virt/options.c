@@ -641,7 +641,8 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         return fail("-S (start stopped) needs a debugger connection: add -s or -gdb DEV%s%s", "", "");
     if (o->record && o->replay)
         return fail("--record and --replay cannot be used together%s%s", "", "");
-    /* tracefilt: meson -Dtrace=false compiled the trace hooks away. */
+    /* meson -Dtrace=false compiled the trace hooks away: refuse the options
+     * that need them. */
     if (!HS_TRACE_ON && (o->trace || o->tarmac || o->step_log || o->trace_cores || o->trace_els ||
                          o->trace_range))
         return fail("--trace, -d, --tarmac, --step-log and --trace-*: hyperstep was built without "
