@@ -209,7 +209,7 @@ struct Cpu {
     /* Opaque per-core state, owned by each module. */
     void *gic_cpu;    /* devices/gic: CPU interface / redistributor state */
     void *timer;      /* devices/timer: generic timer state */
-    void *mmu_priv;   /* mmu: walker scratch */
+    void *mmu_priv;   /* mmu/: translation table walker scratch */
 
     /* Power/run state (cpu/power.c, the one place it changes). */
     CorePower power;
@@ -239,7 +239,7 @@ enum {
     PEND_ASYNC = 1u << 0,   /* interrupt lines or masks changed: re-check */
     PEND_IL = 1u << 1,      /* PSTATE.IL set: next instruction takes Illegal State */
     PEND_STOP = 1u << 2,    /* leave the quantum now (WFI, power change, exit) */
-    PEND_DEBUG = 1u << 8,   /* excel2: hardware breakpoints armed: check each PC (cpu/debug.h) */
+    PEND_DEBUG = 1u << 8,   /* hardware breakpoints armed: check each PC (cpu/debug.h) */
 };
 
 /* ---- register access helpers used by instruction handlers ---- */

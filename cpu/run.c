@@ -16,7 +16,6 @@
 #include "cpu/power.h"
 #include "decoder/decode.h"
 #include "cpu/debug.h"
-#include "exceptions/route.h"
 #include "trace/digest.h"
 #include "trace/trace.h"
 
@@ -34,36 +33,11 @@ static void predecode(DecodedInsn *d, u32 insn)
 }
 
 /* WFE wake-up by an interrupt: only one that is not masked, i.e. one that
- * would be taken now (Arm ARM D1.16.2 "WFE wake-up events"; WFI instead
- * wakes on any pending interrupt regardless of PSTATE, exc_wfi_wakeup()). */
+ * would be taken now (Arm ARM D1.16.2 "WFE wake-up events"); WFI instead
+ * wakes on any pending interrupt regardless of PSTATE (exc_wfi_wakeup()). */
 static bool wfe_irq_wakeup(const Cpu *c)
 {
-    static const struct { u32 line, mask; int kind; } phys[] = {
-        {CPU_LINE_SERROR, PSTATE_A, ROUTE_SERROR},
-        {CPU_LINE_FIQ, PSTATE_F, ROUTE_FIQ},
-        {CPU_LINE_IRQ, PSTATE_I, ROUTE_IRQ},
-    };
-    if (!exc_wfi_wakeup(c))
-        return false;
-    for (unsigned i = 0; i < ARRAY_SIZE(phys); i++) {
-        if (!(c->irq_lines & phys[i].line))
-            continue;
-        unsigned t = route_async_target(c, phys[i].kind);
-        if (t > c->el && t >= 2)
-            return true;
-        if (t >= c->el && !(c->daif & phys[i].mask))
-            return true;
-    }
-    if (c->el <= 1 && c->ns && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
-        u64 h = c->hcr_el2;
-        if ((h & HCR_EL2_IMO) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)) && !(c->daif & PSTATE_I))
-            return true;
-        if ((h & HCR_EL2_FMO) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)) && !(c->daif & PSTATE_F))
-            return true;
-        if ((h & HCR_EL2_AMO) && (h & HCR_EL2_VSE) && !(c->daif & PSTATE_A))
-            return true;
-    }
-    return false;
+    return exc_pending_async(c, NULL);
 }
 
 void cpu_wait(Cpu *c, bool wfe)

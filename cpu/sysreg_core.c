@@ -305,7 +305,7 @@ static const SysRegDesc core_rows[] = {
     CONSTREG("ID_AA64AFR0_EL1", 3, 0, 0, 5, 4, SR_PL1_R, 0, acc_tid3),
     CONSTREG("ID_AA64AFR1_EL1", 3, 0, 0, 5, 5, SR_PL1_R, 0, acc_tid3),
     /* ISAR0: CRC32=1, SHA2=1, SHA1=1, AES=2 (AESE/AESD/AESMC/AESIMC + PMULL/PMULL2
-     * 64x64), as implemented by cpu/exec_crypto.c and cpu/exec_simd3.c (fpsimd). */
+     * 64x64), as implemented by cpu/exec_crypto.c and cpu/exec_simd3.c. */
     CONSTREG("ID_AA64ISAR0_EL1", 3, 0, 0, 6, 0, SR_PL1_R, 0x0000000000011120ull, acc_tid3),
     CONSTREG("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, SR_PL1_R, 0, acc_tid3),
     /* MMFR0: PARange=40 bits, 16-bit ASIDs, SNSMem, little-endian only

@@ -96,11 +96,36 @@ NORETURN void exc_unimplemented(Cpu *c, const char *what);
 /* ERET (Arm ARM D1.11, AArch64.ExceptionReturn) incl. illegal return checks. */
 void exc_return(Cpu *c);
 
-/* Check pending asynchronous exceptions against PSTATE/SCR/HCR routing and
- * take one if possible.  Returns true if an exception was taken. */
+/* An asynchronous exception the core would take now (exc_pending_async). */
+typedef struct AsyncException {
+    int kind;             /* ROUTE_IRQ, ROUTE_FIQ or ROUTE_SERROR (exceptions/route.h) */
+    bool is_virtual;      /* virtual: HCR_EL2.VI/VF/VSE or the GIC's virtual CPU interface */
+    unsigned target_el;   /* EL it is taken to (always 1 for a virtual one) */
+    unsigned offset;      /* vector offset from VBAR_ELx: VEC_IRQ, VEC_FIQ or VEC_SERROR */
+    const char *name;     /* static: "IRQ", "FIQ", "SError", "virtual IRQ", ... */
+} AsyncException;
+
+/*
+ * The one decision "is an asynchronous exception taken now": the first of
+ * physical SError, FIQ, IRQ, then virtual SError, FIQ, IRQ that is pending,
+ * routed to the current EL or a higher one (route_async_target: SCR_EL3.
+ * {EA,FIQ,IRQ}, HCR_EL2.{AMO,FMO,IMO}, TGE) and not masked by PSTATE.{A,F,I}
+ * (Arm ARM D1.16.1).  Virtual ones are taken to EL1 from EL0/EL1 Non-secure
+ * with EL2 enabled, TGE=0 and the matching {AMO,FMO,IMO}=1 (D1.16.3).
+ * Reads Cpu.irq_lines as they are (exc_check_async() refreshes them first).
+ * Returns false if none would be taken; else true and, if OUT is not NULL,
+ * fills *OUT.  Changes no state.
+ */
+bool exc_pending_async(const Cpu *c, AsyncException *out);
+
+/* Refresh the interrupt lines (Machine hook async_refresh) and take the
+ * exception exc_pending_async() selects, if any: a virtual SError clears
+ * HCR_EL2.VSE; an SError writes ESR_ELx (EC 0x2F, ISS 0).  Returns true if
+ * an exception was taken. */
 bool exc_check_async(Cpu *c);
 /* True if an interrupt is pending that would wake the core from WFI
- * (regardless of PSTATE masking, Arm ARM D1.16.2). */
+ * regardless of PSTATE masking (Arm ARM D1.16.2): any physical line, or a
+ * virtual interrupt that is asserted and routed (route_virtual_enabled). */
 bool exc_wfi_wakeup(const Cpu *c);
 
 #endif

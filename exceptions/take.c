@@ -216,10 +216,31 @@ void exc_return(Cpu *c)
 
 /* ---- asynchronous exceptions (Arm ARM D1.16) ---- */
 
-/* Is an interrupt of kind K (0=IRQ,1=FIQ,2=SError) targeting TARGET masked
- * at the current EL by PSTATE bit MASKBIT?  Table D1-? "Physical interrupt
- * masking": an exception to a higher EL than the current one is not masked
- * by PSTATE, except EL1 targets from EL0; to a lower EL it cannot be taken. */
+/* Per kind of asynchronous exception (indexed by ROUTE_*): the physical line
+ * in Cpu.irq_lines, the virtual one from the GIC's virtual CPU interface (0:
+ * none), the HCR_EL2 bit that asserts the virtual one, the PSTATE mask bit,
+ * the vector offset and the names used by traces and the gdb stub. */
+static const struct {
+    u32 line, vline;
+    u64 vbit;
+    u32 mask;
+    unsigned offset;
+    const char *name, *vname;
+} async_kind[] = {
+    [ROUTE_IRQ] = {CPU_LINE_IRQ, CPU_LINE_VIRQ, HCR_EL2_VI, PSTATE_I, VEC_IRQ, "IRQ", "virtual IRQ"},
+    [ROUTE_FIQ] = {CPU_LINE_FIQ, CPU_LINE_VFIQ, HCR_EL2_VF, PSTATE_F, VEC_FIQ, "FIQ", "virtual FIQ"},
+    [ROUTE_SERROR] = {CPU_LINE_SERROR, 0, HCR_EL2_VSE, PSTATE_A, VEC_SERROR, "SError", "virtual SError"},
+};
+
+/* The order in which simultaneously pending exceptions are taken: SError,
+ * then FIQ, then IRQ (physical ones before virtual ones). */
+static const int async_priority[] = {ROUTE_SERROR, ROUTE_FIQ, ROUTE_IRQ};
+
+/* Can a physical interrupt routed to TARGET be taken at the current EL, with
+ * PSTATE bit MASKBIT (A, F or I) as its mask?  Arm ARM D1.16.1 (physical
+ * interrupt masking tables): an exception to a higher EL than the current
+ * one is not masked by PSTATE, except EL1 targets from EL0; one to a lower
+ * EL cannot be taken (it stays pending). */
 static bool taken_now(const Cpu *c, unsigned target, u32 maskbit)
 {
     if (target < c->el)
@@ -229,60 +250,69 @@ static bool taken_now(const Cpu *c, unsigned target, u32 maskbit)
     return !(c->daif & maskbit);
 }
 
-bool exc_check_async(Cpu *c)
+/* Is the virtual interrupt of KIND (ROUTE_*) asserted: HCR_EL2.VI/VF/VSE or
+ * the GIC's virtual IRQ/FIQ line?  Routing and masking are not looked at. */
+static bool virtual_asserted(const Cpu *c, int kind)
 {
-    Machine *m = c->m;
-    if (m->hooks.async_refresh)   /* GICv3: IRQ/FIQ depends on EL and security state */
-        m->hooks.async_refresh(m->hooks.intc_opaque, c);
-    u32 lines = c->irq_lines;
-    static const struct { u32 line; u32 mask; unsigned off; const char *name; int kind; } phys[] = {
-        {CPU_LINE_SERROR, PSTATE_A, VEC_SERROR, "SError", ROUTE_SERROR},
-        {CPU_LINE_FIQ, PSTATE_F, VEC_FIQ, "FIQ", ROUTE_FIQ},
-        {CPU_LINE_IRQ, PSTATE_I, VEC_IRQ, "IRQ", ROUTE_IRQ},
-    };
-    for (unsigned i = 0; i < ARRAY_SIZE(phys); i++) {
-        if (!(lines & phys[i].line))
+    return (c->hcr_el2 & async_kind[kind].vbit) || (c->irq_lines & async_kind[kind].vline);
+}
+
+bool exc_pending_async(const Cpu *c, AsyncException *out)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(async_priority); i++) {
+        int k = async_priority[i];
+        if (!(c->irq_lines & async_kind[k].line))
             continue;
-        unsigned t = route_async_target(c, phys[i].kind);
-        if (taken_now(c, t, phys[i].mask)) {
-            /* SError: ESR_ELx.EC=0x2F, ISS 0 (ARMv8.0, no RAS: IDS=0, ISS
-             * IMPLEMENTATION DEFINED; this model reports 0). */
-            if (phys[i].kind == ROUTE_SERROR)
-                c->esr_el[t] = syn(EC_SERROR, 0);
-            exc_enter_async(c, t, phys[i].off, phys[i].name);
+        unsigned t = route_async_target(c, k);
+        if (taken_now(c, t, async_kind[k].mask)) {
+            if (out)
+                *out = (AsyncException){.kind = k, .is_virtual = false, .target_el = t,
+                                        .offset = async_kind[k].offset, .name = async_kind[k].name};
             return true;
         }
     }
-    /* Virtual interrupts: only at EL1/EL0 Non-secure with the routing bit set
-     * and TGE=0; masked by PSTATE (Arm ARM D1.16.3). */
-    if (c->el <= 1 && route_el2_enabled(c) && !(c->hcr_el2 & HCR_EL2_TGE)) {
-        u64 h = c->hcr_el2;
-        if (route_virtual_enabled(c, ROUTE_SERROR) && (h & HCR_EL2_VSE) && !(c->daif & PSTATE_A)) {
-            c->hcr_el2 &= ~HCR_EL2_VSE;   /* taking a virtual SError clears VSE */
-            c->esr_el[1] = syn(EC_SERROR, 0);   /* ARMv8.0: no VSESR_EL2 */
-            exc_enter_async(c, 1, VEC_SERROR, "virtual SError");
-            return true;
-        }
-        if (route_virtual_enabled(c, ROUTE_FIQ) && ((h & HCR_EL2_VF) || (lines & CPU_LINE_VFIQ)) && !(c->daif & PSTATE_F)) {
-            exc_enter_async(c, 1, VEC_FIQ, "virtual FIQ");
-            return true;
-        }
-        if (route_virtual_enabled(c, ROUTE_IRQ) && ((h & HCR_EL2_VI) || (lines & CPU_LINE_VIRQ)) && !(c->daif & PSTATE_I)) {
-            exc_enter_async(c, 1, VEC_IRQ, "virtual IRQ");
+    /* Virtual interrupts: only at EL1/EL0 Non-secure with EL2 enabled, TGE=0
+     * and the routing bit {AMO,FMO,IMO} set; always to EL1, masked by PSTATE
+     * (Arm ARM D1.16.3). */
+    for (unsigned i = 0; i < ARRAY_SIZE(async_priority); i++) {
+        int k = async_priority[i];
+        if (route_virtual_enabled(c, k) && virtual_asserted(c, k) && !(c->daif & async_kind[k].mask)) {
+            if (out)
+                *out = (AsyncException){.kind = k, .is_virtual = true, .target_el = 1,
+                                        .offset = async_kind[k].offset, .name = async_kind[k].vname};
             return true;
         }
     }
     return false;
 }
 
+bool exc_check_async(Cpu *c)
+{
+    Machine *m = c->m;
+    if (m->hooks.async_refresh)   /* GICv3: IRQ/FIQ depends on EL and security state */
+        m->hooks.async_refresh(m->hooks.intc_opaque, c);
+    AsyncException e;
+    if (!exc_pending_async(c, &e))
+        return false;
+    if (e.kind == ROUTE_SERROR) {
+        if (e.is_virtual)
+            c->hcr_el2 &= ~HCR_EL2_VSE;   /* taking a virtual SError clears VSE */
+        /* ESR_ELx.EC=0x2F, ISS 0 (ARMv8.0, no RAS: IDS=0, ISS IMPLEMENTATION
+         * DEFINED; this model reports 0; no VSESR_EL2 for a virtual one). */
+        c->esr_el[e.target_el] = syn(EC_SERROR, 0);
+    }
+    exc_enter_async(c, e.target_el, e.offset, e.name);
+    return true;
+}
+
 bool exc_wfi_wakeup(const Cpu *c)
 {
     if (c->irq_lines & (CPU_LINE_IRQ | CPU_LINE_FIQ | CPU_LINE_SERROR))
         return true;
-    u64 h = c->hcr_el2;
-    if (route_virtual_enabled(c, ROUTE_IRQ) && ((h & HCR_EL2_VI) || (c->irq_lines & CPU_LINE_VIRQ)))
-        return true;
-    if (route_virtual_enabled(c, ROUTE_FIQ) && ((h & HCR_EL2_VF) || (c->irq_lines & CPU_LINE_VFIQ)))
-        return true;
-    return route_virtual_enabled(c, ROUTE_SERROR) && (h & HCR_EL2_VSE);
+    for (unsigned i = 0; i < ARRAY_SIZE(async_priority); i++) {
+        int k = async_priority[i];
+        if (route_virtual_enabled(c, k) && virtual_asserted(c, k))
+            return true;
+    }
+    return false;
 }

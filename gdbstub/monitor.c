@@ -274,7 +274,7 @@ void gdbmon_run(GdbStub *s, const char *cmd, char *buf, size_t n)
             out(&o, "%s\n", err);
             return;
         }
-        if (!HS_TRACE_ON) {   /* tracefilt: meson -Dtrace=false */
+        if (!HS_TRACE_ON) {   /* built with meson -Dtrace=false: no trace hooks */
             out(&o, "hyperstep was built without tracing (meson -Dtrace=false)\n");
             return;
         }

@@ -122,7 +122,8 @@ static void fill(Cpu *c, u64 va, MmuIdx idx, const TransResult *r, MemRegion *re
             return;
         data = false;
     }
-    /* excel2: guest hardware watchpoints likewise (cpu/debug.h). */
+    /* A page holding an armed guest hardware watchpoint is not cached
+     * either: its accesses go through the slow path (cpu/debug.h). */
     if (unlikely(c->watch_armed) && debug_watch_page(c, va))
         return;
     e->addend = (uintptr_t)(reg->host + (ppage - reg->base)) - vpage;

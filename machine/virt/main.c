@@ -14,9 +14,8 @@
 #include "trace/tarmac.h"
 
 /* --stats: print instructions retired (sum of per-core icount), host wall
- * time and MIPS to stderr at exit.  Handled here, before opt_parse(), so
- * the QEMU-compatible option parser stays untouched.  The host clock is only
- * read for this report; it never reaches the guest. */
+ * time and MIPS to stderr at exit.  The host clock is only read for this
+ * report; it never reaches the guest. */
 static double wall_seconds(void)
 {
     struct timespec ts;
@@ -34,8 +33,8 @@ static void print_stats(const Machine *m, double secs)
 }
 
 /* Create and run the machine described by O until it exits (re-creating it
- * after PSCI SYSTEM_RESET); STATS: --stats.  Returns the exit status. */
-static int run_machine(VirtOptions *o, int argc, char **argv, bool stats)
+ * after PSCI SYSTEM_RESET).  Returns the exit status. */
+static int run_machine(VirtOptions *o, int argc, char **argv)
 {
     for (unsigned resets = 0;; resets++) {
         Machine *m = virt_create(o);
@@ -83,7 +82,7 @@ static int run_machine(VirtOptions *o, int argc, char **argv, bool stats)
         }
         double t0 = wall_seconds();
         int code = machine_run(m);
-        if (stats)
+        if (o->stats)
             print_stats(m, wall_seconds() - t0);
         steplog_finish(m);
         tarmac_finish(m);
@@ -98,7 +97,7 @@ static int run_machine(VirtOptions *o, int argc, char **argv, bool stats)
         if (!reset || o->no_reboot)
             return code;
         fprintf(stderr, "hyperstep: system reset (#%u)\n", resets + 1);
-        o->gdb_wait = false;   /* gdb: -S stops only before the very first instruction */
+        o->gdb_wait = false;   /* -S waits for the debugger only before the very first instruction */
         o->reopen_append = true;   /* one trace / serial log across resets */
     }
 }
@@ -108,18 +107,8 @@ int main(int argc, char **argv)
     if (argc == 4 && !strcmp(argv[1], "replay-diff"))
         return replay_diff_main(argv[2], argv[3]);
     VirtOptions o;
-    bool stats = false;
-    int na = 0;
-    for (int i = 0; i < argc; i++) {
-        if (i > 0 && !strcmp(argv[i], "--stats"))
-            stats = true;
-        else
-            argv[na++] = argv[i];
-    }
-    argc = na;
-    argv[argc] = NULL;
     int r = opt_parse(argc, argv, &o);
-    int code = r == OPT_EXIT ? 0 : r != OPT_OK ? 1 : run_machine(&o, argc, argv, stats);
+    int code = r == OPT_EXIT ? 0 : r != OPT_OK ? 1 : run_machine(&o, argc, argv);
     opt_free(&o);
     return code;
 }

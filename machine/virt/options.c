@@ -267,6 +267,7 @@ void opt_usage(FILE *f)
           "  --record F           record host input (UART) with its steps, plus checkpoints\n"
           "  --replay F           replay a record: same input at the same steps; divergence -> exit 5\n"
           "hyperstep replay-diff A B   first differing step of two step logs or digest lists\n"
+          "  --stats              at exit: instructions retired, wall time and MIPS (stderr)\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
           "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after,\n"
@@ -315,45 +316,144 @@ void opt_free(VirtOptions *o)
     o->nowned = 0;
 }
 
+/* What an option does: opt_parse() dispatches on it. */
+typedef enum OptId {
+    O_HELP, O_MACHINE, O_CPU, O_SMP, O_MEM, O_KERNEL, O_BIOS, O_INITRD, O_APPEND, O_DTB, O_DEVICE,
+    O_SEMIHOSTING, O_SEMIHOSTING_CONFIG, O_NOGRAPHIC, O_NO_REBOOT, O_DISPLAY, O_NET, O_CHARDEV,
+    O_SERIAL, O_GDB_DEFAULT, O_GDB_WAIT, O_GDB, O_QEMU_LOG, O_TRACE_FILE, O_TRACE, O_TRACE_CORE,
+    O_TRACE_EL, O_TRACE_RANGE, O_QUANTUM, O_STOP_AFTER, O_MPIDR_LAYOUT, O_PCTL_STARTUP, O_RTC_EPOCH,
+    O_NO_STDIN, O_DIGEST_EVERY, O_DIGEST_FILE, O_RECORD, O_REPLAY, O_TARMAC, O_STEP_LOG,
+    O_EXPECT_DIGESTS, O_STATS,
+} OptId;
+
+/* Every option, one row per spelling.  NAME: as typed; QEMU's options
+ * ("-x") are also accepted as "--x", as QEMU does, while hyperstep's own
+ * are spelled "--x" only.  VALUE: the next argument is the option's value.
+ * OBSERVER: the option only observes the run (traces, checkpoints, the
+ * debugger, statistics) or names the record itself, so a record's command
+ * line leaves it out (opt_is_observer, machine/virt/record.c). */
+static const struct OptSpec {
+    const char *name;
+    OptId id;
+    bool value, observer;
+} opt_table[] = {
+    {"--help", O_HELP, false, false},
+    {"-h", O_HELP, false, false},
+    {"-help", O_HELP, false, false},
+    {"-M", O_MACHINE, true, false},
+    {"-machine", O_MACHINE, true, false},
+    {"-cpu", O_CPU, true, false},
+    {"-smp", O_SMP, true, false},
+    {"-m", O_MEM, true, false},
+    {"-kernel", O_KERNEL, true, false},
+    {"-bios", O_BIOS, true, false},
+    {"-initrd", O_INITRD, true, false},
+    {"-append", O_APPEND, true, false},
+    {"-dtb", O_DTB, true, false},
+    {"-device", O_DEVICE, true, false},
+    {"-semihosting", O_SEMIHOSTING, false, false},
+    {"-semihosting-config", O_SEMIHOSTING_CONFIG, true, false},
+    {"-nographic", O_NOGRAPHIC, false, false},
+    {"-no-reboot", O_NO_REBOOT, false, false},
+    {"-display", O_DISPLAY, true, false},
+    {"-net", O_NET, true, false},
+    {"-nic", O_NET, true, false},
+    {"-chardev", O_CHARDEV, true, false},
+    {"-serial", O_SERIAL, true, false},
+    {"-s", O_GDB_DEFAULT, false, true},
+    {"-S", O_GDB_WAIT, false, true},
+    {"-gdb", O_GDB, true, true},
+    {"-d", O_QEMU_LOG, true, true},
+    {"-D", O_TRACE_FILE, true, true},
+    {"--trace-file", O_TRACE_FILE, true, true},
+    {"--trace", O_TRACE, true, true},
+    /* The trace filters only observe too, but a record's command line
+     * keeps them: replaying a record that holds them compares them. */
+    {"--trace-core", O_TRACE_CORE, true, false},
+    {"--trace-el", O_TRACE_EL, true, false},
+    {"--trace-range", O_TRACE_RANGE, true, false},
+    {"--quantum", O_QUANTUM, true, false},
+    {"--stop-after", O_STOP_AFTER, true, false},
+    {"--mpidr-layout", O_MPIDR_LAYOUT, true, false},
+    {"--pctl-startup", O_PCTL_STARTUP, true, false},
+    {"--rtc-epoch", O_RTC_EPOCH, true, false},
+    {"--no-stdin", O_NO_STDIN, false, false},
+    {"--digest-every", O_DIGEST_EVERY, true, true},
+    {"--digest-file", O_DIGEST_FILE, true, true},
+    {"--record", O_RECORD, true, true},
+    {"--replay", O_REPLAY, true, true},
+    {"--tarmac", O_TARMAC, true, true},
+    {"--step-log", O_STEP_LOG, true, true},
+    {"--expect-digests", O_EXPECT_DIGESTS, true, true},
+    {"--stats", O_STATS, false, true},
+};
+
+/* The row of ARG, or NULL if it is no option. */
+static const struct OptSpec *opt_find(const char *arg)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(opt_table); i++)
+        if (!strcmp(arg, opt_table[i].name))
+            return &opt_table[i];
+    /* --x for a QEMU option -x (hyperstep's own "--x" matched above). */
+    if (arg[0] == '-' && arg[1] == '-')
+        for (size_t i = 0; i < ARRAY_SIZE(opt_table); i++)
+            if (!strcmp(arg + 1, opt_table[i].name))
+                return &opt_table[i];
+    return NULL;
+}
+
+bool opt_is_observer(const char *arg, int *nargs)
+{
+    const struct OptSpec *s = opt_find(arg);
+    if (nargs)
+        *nargs = s && s->value ? 2 : 1;
+    return s && s->observer;
+}
+
+const char *opt_name_at(unsigned i, bool *value, bool *observer)
+{
+    if (i >= ARRAY_SIZE(opt_table))
+        return NULL;
+    if (value)
+        *value = opt_table[i].value;
+    if (observer)
+        *observer = opt_table[i].observer;
+    return opt_table[i].name;
+}
+
 int opt_parse(int argc, char **argv, VirtOptions *o)
 {
     virt_default_options(o);
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
         const char *orig = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        /* Accept --opt as -opt for QEMU options, as QEMU does. */
-        if (a[0] == '-' && a[1] == '-' && strcmp(a, "--trace") && strcmp(a, "--trace-file") &&
-            strcmp(a, "--quantum") && strcmp(a, "--stop-after") && strcmp(a, "--help") &&
-            strcmp(a, "--mpidr-layout") && strcmp(a, "--pctl-startup") &&
-            strcmp(a, "--rtc-epoch") && strcmp(a, "--no-stdin") &&
-            strncmp(a, "--digest", 8) && strcmp(a, "--expect-digests") && strcmp(a, "--step-log") &&
-            strcmp(a, "--tarmac") && strcmp(a, "--record") && strcmp(a, "--replay") &&
-            strcmp(a, "--trace-core") && strcmp(a, "--trace-el") && strcmp(a, "--trace-range"))
-            a++;
-#define NEED()                                                      \
-    do {                                                            \
-        if (!v)                                                     \
-            return fail("option %s needs an argument%s", a, "");    \
-        i++;                                                        \
-    } while (0)
-        if (!strcmp(a, "--help") || !strcmp(a, "-h") || !strcmp(a, "-help")) {
+        const struct OptSpec *spec = opt_find(orig);
+        if (!spec)
+            return fail("unknown or unsupported option '%s' (see --help)%s", orig, "");
+        const char *a = spec->name;   /* as matched: "--x" of a QEMU option -x is "-x" */
+        const char *v = NULL;
+        if (spec->value) {
+            if (i + 1 >= argc)
+                return fail("option %s needs an argument%s", a, "");
+            v = argv[++i];
+        }
+        switch (spec->id) {
+        case O_HELP:
             opt_usage(stdout);
             return OPT_EXIT;
-        } else if (!strcmp(a, "-M") || !strcmp(a, "-machine")) {
-            NEED();
+        case O_MACHINE: {
             char *s = own(o, v);
             if (!s)
                 return fail("%s %s: too many -M/-device options", a, v);
             int r = parse_machine(s, o);
             if (r != OPT_OK)
                 return r;
-        } else if (!strcmp(a, "-cpu")) {
-            NEED();
+            break;
+        }
+        case O_CPU:
             if (strcmp(v, "cortex-a53"))
                 return fail("-cpu %s: only cortex-a53 is modelled%s", v, "");
-        } else if (!strcmp(a, "-smp")) {
-            NEED();
+            break;
+        case O_SMP: {
             char *s = strdup(v);
             if (!s)
                 return fail("-smp %s: out of memory%s", v, "");
@@ -361,62 +461,68 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             free(s);
             if (r != OPT_OK)
                 return r;
-        } else if (!strcmp(a, "-m")) {
-            NEED();
+            break;
+        }
+        case O_MEM:
             if (!parse_size(v, &o->ram_size))
                 return fail("-m %s: expected a size like 512M or 4G%s", v, "");
-        } else if (!strcmp(a, "-kernel")) {
-            NEED();
+            break;
+        case O_KERNEL:
             o->kernel = v;
-        } else if (!strcmp(a, "-bios")) {
-            NEED();
+            break;
+        case O_BIOS:
             o->bios = v;
-        } else if (!strcmp(a, "-initrd")) {
-            NEED();
+            break;
+        case O_INITRD:
             o->initrd = v;
-        } else if (!strcmp(a, "-append")) {
-            NEED();
+            break;
+        case O_APPEND:
             o->append = v;
-        } else if (!strcmp(a, "-dtb")) {
-            NEED();
+            break;
+        case O_DTB:
             o->dtb = v;
-        } else if (!strcmp(a, "-device")) {
-            NEED();
+            break;
+        case O_DEVICE: {
             char *s = own(o, v);
             if (!s)
                 return fail("%s %s: too many -M/-device options", a, v);
             int r = parse_loader(s, o);
             if (r != OPT_OK)
                 return r;
-        } else if (!strcmp(a, "-semihosting")) {
+            break;
+        }
+        case O_SEMIHOSTING:
             o->semihosting = true;
-        } else if (!strcmp(a, "-semihosting-config")) {
-            NEED();
+            break;
+        case O_SEMIHOSTING_CONFIG:
             if (!strstr(v, "enable=on"))
                 return fail("-semihosting-config %s: only enable=on is supported%s", v, "");
             o->semihosting = true;
-        } else if (!strcmp(a, "-nographic") || !strcmp(a, "-no-reboot")) {
-            if (!strcmp(a, "-no-reboot"))
-                o->no_reboot = true;
-        } else if (!strcmp(a, "-display")) {
-            NEED();
+            break;
+        case O_NOGRAPHIC:
+            break;
+        case O_NO_REBOOT:
+            o->no_reboot = true;
+            break;
+        case O_DISPLAY:
             if (strcmp(v, "none"))
                 return fail("-display %s: only 'none' (headless)%s", v, "");
-        } else if (!strcmp(a, "-net") || !strcmp(a, "-nic")) {
-            NEED();
+            break;
+        case O_NET:
             if (strcmp(v, "none"))
                 return fail("%s %s: no network devices are modelled (use 'none')", a, v);
-        } else if (!strcmp(a, "-chardev")) {
+            break;
+        case O_CHARDEV: {
             /* -chardev stdio,id=ID[,mux=on][,signal=off] or file,id=ID,path=F */
-            NEED();
             char *copy = own(o, v);   /* the chardev's id and path point into it */
             if (!copy)
                 return fail("-chardev %s: too many option arguments%s", v, "");
             int r = parse_chardev(copy, o);
             if (r != OPT_OK)
                 return r;
-        } else if (!strcmp(a, "-serial")) {
-            NEED();
+            break;
+        }
+        case O_SERIAL:
             if (!strcmp(v, "stdio") || !strcmp(v, "mon:stdio")) {
                 o->serial_file = NULL;
             } else if (!strncmp(v, "file:", 5)) {
@@ -431,105 +537,115 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             } else {
                 return fail("-serial %s: supported: stdio, mon:stdio, file:F, chardev:ID%s", v, "");
             }
-        } else if (!strcmp(a, "-s")) {
+            break;
+        case O_GDB_DEFAULT:
             o->gdb = "tcp::1234";
-        } else if (!strcmp(a, "-S")) {
+            break;
+        case O_GDB_WAIT:
             o->gdb_wait = true;
-        } else if (!strcmp(a, "-gdb")) {
-            NEED();
+            break;
+        case O_GDB:
             o->gdb = v;
-        } else if (!strcmp(a, "-d")) {
-            NEED();
+            break;
+        case O_QEMU_LOG: {
             int r = parse_d(v, o);
             if (r != OPT_OK)
                 return r;
-        } else if (!strcmp(a, "-D") || !strcmp(a, "--trace-file")) {
-            NEED();
+            break;
+        }
+        case O_TRACE_FILE:
             o->trace_file = v;
-        } else if (!strcmp(a, "--trace")) {
-            NEED();
+            break;
+        case O_TRACE: {
             char err[200];
             if (!trace_parse(v, &o->trace, err, sizeof(err)))
                 return fail("--trace: %s%s", err, "");
-        } else if (!strcmp(a, "--trace-core")) {   /* tracefilt */
-            NEED();
+            break;
+        }
+        case O_TRACE_CORE: {
             char err[200];
             if (!trace_parse_cores(v, &o->trace_cores, err, sizeof(err)))
                 return fail("--trace-core %s%s", err, "");
-        } else if (!strcmp(a, "--trace-el")) {
-            NEED();
+            break;
+        }
+        case O_TRACE_EL: {
             char err[200];
             if (!trace_parse_els(v, &o->trace_els, err, sizeof(err)))
                 return fail("--trace-el %s%s", err, "");
-        } else if (!strcmp(a, "--trace-range")) {
-            NEED();
+            break;
+        }
+        case O_TRACE_RANGE: {
             char err[200];
             if (!trace_parse_range(v, &o->trace_lo, &o->trace_hi, err, sizeof(err)))
                 return fail("--trace-range %s%s", err, "");
             o->trace_range = true;
-        } else if (!strcmp(a, "--quantum")) {
-            NEED();
+            break;
+        }
+        case O_QUANTUM:
             if (!opt_parse_u64(v, &o->quantum) || o->quantum == 0 || o->quantum > 100000000)
                 return fail("--quantum %s: expected 1..100000000 instructions%s", v, "");
-        } else if (!strcmp(a, "--stop-after")) {
-            NEED();
+            break;
+        case O_STOP_AFTER:
             if (!opt_parse_u64(v, &o->stop_after) || !o->stop_after)
                 return fail("--stop-after %s: expected a positive step count%s", v, "");
-        } else if (!strcmp(a, "--mpidr-layout")) {
-            NEED();
+            break;
+        case O_MPIDR_LAYOUT:
             if (!strcmp(v, "fvp"))
                 o->mpidr_fvp = true;
             else if (!strcmp(v, "qemu"))
                 o->mpidr_fvp = false;
             else
                 return fail("--mpidr-layout %s: expected qemu or fvp%s", v, "");
-        } else if (!strcmp(a, "--pctl-startup")) {
-            NEED();
+            break;
+        case O_PCTL_STARTUP:
             if (!strcmp(v, "core0"))
                 o->pctl_startup_core0 = true;
             else if (!strcmp(v, "all"))
                 o->pctl_startup_core0 = false;
             else
                 return fail("--pctl-startup %s: expected core0 or all%s", v, "");
-        } else if (!strcmp(a, "--rtc-epoch")) {
-            NEED();
+            break;
+        case O_RTC_EPOCH:
             if (!opt_parse_u64(v, &o->rtc_epoch) || o->rtc_epoch > 0xffffffffull)
                 return fail("--rtc-epoch %s: expected seconds 0..4294967295%s", v, "");
-        } else if (!strcmp(a, "--no-stdin")) {
+            break;
+        case O_NO_STDIN:
             o->no_stdin = true;
-        } else if (!strcmp(a, "--digest-every")) {
-            NEED();
+            break;
+        case O_DIGEST_EVERY:
             if (!opt_parse_u64(v, &o->digest_every) || !o->digest_every)
                 return fail("--digest-every %s: expected a positive step count%s", v, "");
-        } else if (!strcmp(a, "--digest-file")) {
-            NEED();
+            break;
+        case O_DIGEST_FILE:
             o->digest_file = v;
-        } else if (!strcmp(a, "--record")) {
-            NEED();
+            break;
+        case O_RECORD:
             o->record = v;
-        } else if (!strcmp(a, "--replay")) {
-            NEED();
+            break;
+        case O_REPLAY:
             o->replay = v;
             o->no_stdin = true;   /* input comes from the record */
-        } else if (!strcmp(a, "--tarmac")) {
-            NEED();
+            break;
+        case O_TARMAC:
             o->tarmac = v;
-        } else if (!strcmp(a, "--step-log")) {
-            NEED();
+            break;
+        case O_STEP_LOG:
             o->step_log = v;
-        } else if (!strcmp(a, "--expect-digests")) {
-            NEED();
+            break;
+        case O_EXPECT_DIGESTS:
             o->expect_digests = v;
-        } else {
-            return fail("unknown or unsupported option '%s' (see --help)%s", orig, "");
+            break;
+        case O_STATS:
+            o->stats = true;
+            break;
         }
-#undef NEED
     }
     if (o->gdb_wait && !o->gdb)
         return fail("-S (start stopped) needs a debugger connection: add -s or -gdb DEV%s%s", "", "");
     if (o->record && o->replay)
         return fail("--record and --replay cannot be used together%s%s", "", "");
-    /* tracefilt: meson -Dtrace=false compiled the trace hooks away. */
+    /* meson -Dtrace=false compiled the trace hooks away: refuse the options
+     * that need them. */
     if (!HS_TRACE_ON && (o->trace || o->tarmac || o->step_log || o->trace_cores || o->trace_els ||
                          o->trace_range))
         return fail("--trace, -d, --tarmac, --step-log and --trace-*: hyperstep was built without "

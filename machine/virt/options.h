@@ -16,7 +16,23 @@ int opt_parse(int argc, char **argv, VirtOptions *o);
 /* Free the argument copies opt_parse() kept in O (O's string fields that
  * point into them become invalid).  Safe on a defaulted or failed O. */
 void opt_free(VirtOptions *o);
+/* Print the --help text to F. */
 void opt_usage(FILE *f);
+/* Parse the number S (decimal, or hex with 0x) into *V; false on garbage
+ * or overflow. */
 bool opt_parse_u64(const char *s, u64 *v);
+
+/* Does ARG name an option that only observes a run (traces, checkpoints,
+ * the debugger, --stats) or names the record itself (--record/--replay)?
+ * Such options are left out of a record's command line (machine/virt/
+ * record.c).  *NARGS, if NARGS is not NULL, gets the number of arguments
+ * the option occupies: 2 when it takes a value, else 1 (also for an ARG
+ * that is no option).  Spellings as opt_parse() accepts them ("--gdb" is
+ * "-gdb"). */
+bool opt_is_observer(const char *arg, int *nargs);
+/* The I-th row of the option table (for tests):
+ * its spelling, and in *VALUE / *OBSERVER (if not NULL) whether it takes a
+ * value and whether it only observes.  NULL once I is past the end. */
+const char *opt_name_at(unsigned i, bool *value, bool *observer);
 
 #endif

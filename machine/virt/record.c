@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "devices/pl011/pl011.h"
+#include "machine/virt/options.h"
 #include "machine/virt/record.h"
 #include "trace/digest.h"
 
@@ -29,33 +30,16 @@ typedef struct ReplayState {
     size_t n, next;
 } ReplayState;
 
-/* Options that only observe a run (or name the record itself). */
-static int observer_args(const char *a)
-{
-    static const char *const with_value[] = {"--trace", "--trace-file", "-D", "-d", "--tarmac", "--step-log",
-                                             "--digest-file", "--digest-every", "--record", "--replay",
-                                             "--expect-digests", "-gdb"};
-    static const char *const flags[] = {"--stats", "-s", "-S"};
-    for (size_t i = 0; i < ARRAY_SIZE(with_value); i++)
-        if (!strcmp(a, with_value[i]))
-            return 2;
-    for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
-        if (!strcmp(a, flags[i]))
-            return 1;
-    return 0;
-}
-
-static void args_line(int argc, char **argv, char *buf, size_t n)
+void record_args_line(int argc, char **argv, char *buf, size_t n)
 {
     size_t k = 0;
     buf[0] = 0;
     for (int i = 1; i < argc; i++) {
-        int skip = observer_args(argv[i]);
-        if (skip) {
-            i += skip - 1;
-            continue;
-        }
-        k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s%s", k ? " " : "", argv[i]);
+        int nargs;
+        if (!opt_is_observer(argv[i], &nargs))
+            for (int j = 0; j < nargs && i + j < argc; j++)
+                k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s%s", k ? " " : "", argv[i + j]);
+        i += nargs - 1;
     }
 }
 
@@ -106,7 +90,7 @@ bool record_start(Machine *m, const VirtOptions *o, int argc, char **argv, const
         free(r);
         return false;
     }
-    args_line(argc, argv, args, sizeof(args));
+    record_args_line(argc, argv, args, sizeof(args));
     image_lines(o, images, sizeof(images));
     fprintf(r->f, "hyperstep-record v1\nversion %s\nargs %s\n%s", HS_VERSION, args, images);
     if (!digest_setup_streams(m, every, r->f, false, NULL, NULL, err, errlen)) {
@@ -177,7 +161,7 @@ bool replay_start(Machine *m, const VirtOptions *o, int argc, char **argv, const
         snprintf(err, errlen, "cannot read record file %s", path);
         return false;
     }
-    args_line(argc, argv, args, sizeof(args));
+    record_args_line(argc, argv, args, sizeof(args));
     image_lines(o, images, sizeof(images));
     bool ok = fgets(line, sizeof(line), f) && !strcmp(line, "hyperstep-record v1\n");
     if (!ok) {

@@ -28,5 +28,11 @@ bool record_start(Machine *m, const VirtOptions *o, int argc, char **argv, const
 bool replay_start(Machine *m, const VirtOptions *o, int argc, char **argv, const char *path,
                   char *err, size_t errlen);
 void record_finish(Machine *m);
+/* The "args" line of a record for ARGV (ARGC entries, ARGV[0] the program):
+ * the arguments joined by single spaces, minus every option that only
+ * observes the run (opt_is_observer) and its value; a value of any other
+ * option is copied as it is.  Written into BUF (N bytes, truncated,
+ * NUL-terminated). */
+void record_args_line(int argc, char **argv, char *buf, size_t n);
 
 #endif

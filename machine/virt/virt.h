@@ -76,20 +76,18 @@ typedef struct VirtOptions {
     const char *record, *replay;  /* --record F / --replay F */
     const char *gdb;            /* NULL, or "tcp::PORT" / "unix:PATH" */
     bool gdb_wait;              /* -S */
-
-    /* ---- smp ---- */
+    bool stats;                 /* --stats: instructions, wall time and MIPS to stderr at exit */
     bool pctl_startup_core0;    /* --pctl-startup core0: guest-EL3 mode powers on core 0 only */
     bool reopen_append;         /* after SYSTEM_RESET: trace/serial files are appended to */
-    /* devices (gic branch) */
     u64 rtc_epoch;              /* --rtc-epoch: PL031 counter at reset, seconds */
     bool no_stdin;              /* --no-stdin: the UART reads no host input */
-    /* tracefilt: --trace-core / --trace-el / --trace-range (see Machine) */
+    /* Trace filters --trace-core / --trace-el / --trace-range (see Machine) */
     u64 trace_cores;
     u32 trace_els;
     bool trace_range;
     u64 trace_lo, trace_hi;
-    /* ---- sanitize: copies of option arguments that fields above point
-     * into (-M, -device); freed by opt_free() (machine/virt/options.h) ---- */
+    /* Copies of option arguments that fields above point into (-M,
+     * -device); freed by opt_free() (machine/virt/options.h). */
     char *owned[VIRT_MAX_LOADERS + 8];
     unsigned nowned;
 } VirtOptions;

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""seed_cmdline.py — the command line from the seed material runs unchanged
-apart from the program name (plus -semihosting so the test guest can exit):
+"""seed_cmdline.py — a qemu-system-aarch64 command line that boots Linux with
+the Image and DTB placed by -device loader runs unchanged apart from the
+program name (plus -semihosting so the test guest can exit):
 
   -machine virt,gic-version=2,virtualization=on -cpu cortex-a53 -nographic -smp 4
   -m 4096 -kernel X.elf -device loader,file=Image,addr=0x80200000

@@ -154,7 +154,7 @@ TEST(exec_ldst_unallocated)
         0xe9400861,   /* LDP with opc=11 */
         0x68000861,   /* STGP-like opc=01 L=0 (v8.5) */
         0x68400861,   /* LDPSW non-temporal (opc=01, idx=00) */
-        /* (ldr d0, [x1] is implemented by the fpsimd SIMD&FP load/store table) */
+        /* (ldr d0, [x1] is decoded by the SIMD&FP load/store table) */
         0xf8c00020,   /* size=11 opc=11 unscaled */
         0xf8800c20,   /* prfm with pre-index: unallocated */
         0x08a07c20,   /* CAS (v8.1) */

@@ -1,0 +1,133 @@
+/*
+ * tests/unit/test_options.c — the option table is the one source of option
+ * names: the parser accepts every option it marks as observer-only, a
+ * record's command line (record_args_line) leaves exactly those out, and
+ * the set of observer-only options is the one records were made with.
+ */
+#include <string.h>
+
+#include "machine/virt/options.h"
+#include "machine/virt/record.h"
+#include "test.h"
+
+/* Options that only observe a run: left out of a record's "args" line.
+ * Changing this set makes existing records fail to replay. */
+static const char *const observers[] = {
+    "-s", "-S", "-gdb", "-d", "-D", "--trace-file", "--trace", "--digest-every", "--digest-file",
+    "--record", "--replay", "--tarmac", "--step-log", "--expect-digests", "--stats",
+};
+
+static bool in_observers(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(observers); i++)
+        if (!strcmp(observers[i], name))
+            return true;
+    return false;
+}
+
+TEST(options_observer_set)
+{
+    unsigned seen = 0;
+    bool value, observer;
+    const char *name;
+    for (unsigned i = 0; (name = opt_name_at(i, &value, &observer)); i++) {
+        if (in_observers(name) != observer)
+            fprintf(stderr, "  option %s: observer flag %d\n", name, observer);
+        ASSERT_EQ(in_observers(name), observer);
+        seen += observer;
+    }
+    ASSERT_EQ(seen, ARRAY_SIZE(observers));
+}
+
+TEST(options_is_observer)
+{
+    int n = 0;
+    ASSERT_TRUE(!opt_is_observer("-smp", &n));
+    ASSERT_EQ(n, 2);
+    ASSERT_TRUE(!opt_is_observer("-semihosting", &n));
+    ASSERT_EQ(n, 1);
+    ASSERT_TRUE(opt_is_observer("-s", &n));
+    ASSERT_EQ(n, 1);
+    ASSERT_TRUE(opt_is_observer("-gdb", &n));
+    ASSERT_EQ(n, 2);
+    ASSERT_TRUE(opt_is_observer("--gdb", &n));   /* QEMU's -x also as --x */
+    ASSERT_EQ(n, 2);
+    ASSERT_TRUE(opt_is_observer("--stats", &n));
+    ASSERT_EQ(n, 1);
+    ASSERT_TRUE(!opt_is_observer("guest.elf", &n));
+    ASSERT_EQ(n, 1);
+    ASSERT_TRUE(!opt_is_observer("-stats", NULL));
+}
+
+/* Every option of the table, between two non-observer options: the args
+ * line keeps it (and its value) unless it observes. */
+TEST(options_record_args_line)
+{
+    bool value, observer;
+    const char *name;
+    for (unsigned i = 0; (name = opt_name_at(i, &value, &observer)); i++) {
+        char *argv[8] = {"hyperstep", "-smp", "2", (char *)name};
+        int argc = 4;
+        if (value)
+            argv[argc++] = "-s";   /* a value that is spelled like an observer */
+        argv[argc++] = "-m";
+        argv[argc++] = "256M";
+        char want[256], got[256];
+        if (observer)
+            snprintf(want, sizeof(want), "-smp 2 -m 256M");
+        else
+            snprintf(want, sizeof(want), "-smp 2 %s%s -m 256M", name, value ? " -s" : "");
+        record_args_line(argc, argv, got, sizeof(got));
+        if (strcmp(got, want))
+            fprintf(stderr, "  option %s: args line '%s', expected '%s'\n", name, got, want);
+        ASSERT_TRUE(!strcmp(got, want));
+    }
+}
+
+/* The parser accepts each observer option (with a valid value). */
+TEST(options_parser_accepts_observers)
+{
+    static const struct { const char *opt, *value; bool needs_trace; } cases[] = {
+        {"-s", NULL, false}, {"-gdb", "tcp::1234", false}, {"-d", "int", true},
+        {"-D", "/dev/null", false}, {"--trace-file", "/dev/null", false}, {"--trace", "exc", true},
+        {"--digest-every", "1000", false}, {"--digest-file", "/dev/null", false},
+        {"--record", "/dev/null", false}, {"--replay", "/dev/null", false},
+        {"--tarmac", "/dev/null", true}, {"--step-log", "/dev/null", true},
+        {"--expect-digests", "/dev/null", false}, {"--stats", NULL, false},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        if (cases[i].needs_trace && !HS_TRACE_ON)
+            continue;
+        char *argv[4] = {"hyperstep", (char *)cases[i].opt, (char *)cases[i].value};
+        int argc = cases[i].value ? 3 : 2;
+        VirtOptions o;
+        int r = opt_parse(argc, argv, &o);
+        opt_free(&o);
+        if (r != OPT_OK)
+            fprintf(stderr, "  option %s refused\n", cases[i].opt);
+        ASSERT_EQ(r, OPT_OK);
+        ASSERT_TRUE(in_observers(cases[i].opt));
+    }
+    /* -S needs a debugger connection. */
+    char *argv[] = {"hyperstep", "-S", "-s"};
+    VirtOptions o;
+    ASSERT_EQ(opt_parse(3, argv, &o), OPT_OK);
+    ASSERT_TRUE(o.gdb_wait && o.gdb);
+    opt_free(&o);
+    /* Every observer of the list above was tried. */
+    ASSERT_EQ(ARRAY_SIZE(cases) + 1, ARRAY_SIZE(observers));
+}
+
+/* QEMU's options are accepted as --x too; hyperstep's own only as --x. */
+TEST(options_double_dash)
+{
+    char *ok[] = {"hyperstep", "--smp", "2", "--no-stdin", "--stats"};
+    VirtOptions o;
+    ASSERT_EQ(opt_parse(5, ok, &o), OPT_OK);
+    ASSERT_EQ(o.smp, 2);
+    ASSERT_TRUE(o.no_stdin && o.stats);
+    opt_free(&o);
+    char *bad[] = {"hyperstep", "-no-stdin"};
+    ASSERT_EQ(opt_parse(2, bad, &o), OPT_ERROR);
+    opt_free(&o);
+}
