@@ -111,19 +111,26 @@ static void gic_destroy(void *opaque)
     free(g);
 }
 
+static void gic_save_op(void *opaque, SaveBuf *b) { gic_save(opaque, b); }
+static bool gic_load_op(void *opaque, LoadBuf *b) { return gic_load(opaque, b); }
+
 static const DeviceOps gicv2_ops = {
     .type = "gicv2",
-    .version = 1,
+    .version = GIC_SAVE_VERSION,
     .reset = gic_reset,
     .fdt_node = gic_fdt,
+    .save = gic_save_op,
+    .load = gic_load_op,
     .destroy = gic_destroy,
 };
 
 static const DeviceOps gicv3_ops = {
     .type = "gicv3",
-    .version = 1,
+    .version = GIC_SAVE_VERSION,
     .reset = gic_reset,
     .fdt_node = gic_fdt,
+    .save = gic_save_op,
+    .load = gic_load_op,
     .destroy = gic_destroy,
 };
 

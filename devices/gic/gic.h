@@ -52,4 +52,38 @@ void gic_update_cpu(Gic *g, unsigned cpu);
 struct SysRegTable;
 extern const struct SysRegTable sysregs_gicv3;
 
+/* ---- save / load ---- */
+
+#include "common/savebuf.h"
+
+/* Save format version of gic_save()/gic_load() (DeviceOps.version). */
+#define GIC_SAVE_VERSION 1
+
+/* Append the guest-visible state of G to B, in format GIC_SAVE_VERSION
+ * (little-endian, see savebuf.h):
+ *   configuration: architecture version (2/3), Security Extensions, number
+ *     of cores, INTIDs implemented, list registers — gic_load() refuses a
+ *     GIC built differently;
+ *   distributor: GICD_CTLR group enables; per SPI its priority, group,
+ *     group modifier, enable, pending latch, input level, active, edge/level
+ *     configuration, GICv2 ITARGETSR byte and GICv3 GICD_IROUTER;
+ *   per core: the same for its SGIs and PPIs, GICv2 pending SGI sources and
+ *     last acknowledged SGI sources, GICR_WAKER; CPU interface priority
+ *     mask, binary points, group enables (Non-secure and Secure Group 1),
+ *     EOImode, AckCtl, FIQEn, CBPR, active priorities (APR), ICC_CTLR_EL3 /
+ *     GICC_CTLR, ICC_SRE_EL1/EL2/EL3; virtual interface ICH_HCR_EL2,
+ *     ICH_VMCR_EL2, ICH_LR<n>_EL2 and ICH_AP0R0/AP1R0_EL2.
+ * Not saved: the lines the GIC drives into the cores and the maintenance
+ * output, which gic_load() recomputes. */
+void gic_save(Gic *g, SaveBuf *b);
+/* Read one record written by gic_save() from B and make it G's state, then
+ * recompute and drive every core's interrupt lines.  Returns false, leaving
+ * G unchanged and setting B->bad, when the record is truncated, was saved
+ * from a GIC with another architecture version, security setting, number
+ * of cores, INTIDs or list registers, or holds a value the registers could
+ * never hold (unknown bits, a binary point below its minimum, a GICR_WAKER
+ * or ICC_SRE value the model cannot produce...), or when memory runs out.
+ * Bytes after the record are left for the caller. */
+bool gic_load(Gic *g, LoadBuf *b);
+
 #endif

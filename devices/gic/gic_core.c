@@ -415,3 +415,242 @@ IrqLine gic_ppi_line(Machine *m, unsigned cpu, unsigned intid)
     }
     return l;
 }
+
+/* ---- save / load (gic.h: gic_save, gic_load) ---- */
+
+/* GicIrq state bits in a saved record: one byte per INTID. */
+enum {
+    SAVE_IRQ_GROUP = 1u << 0,     /* IGROUPR */
+    SAVE_IRQ_GRPMOD = 1u << 1,    /* IGRPMODR */
+    SAVE_IRQ_ENABLED = 1u << 2,   /* ISENABLER */
+    SAVE_IRQ_LATCH = 1u << 3,     /* pending latch */
+    SAVE_IRQ_LEVEL = 1u << 4,     /* input line level */
+    SAVE_IRQ_ACTIVE = 1u << 5,    /* ISACTIVER */
+    SAVE_IRQ_EDGE = 1u << 6,      /* ICFGR: edge-triggered */
+    SAVE_IRQ_ALL = 0x7fu,
+};
+
+/* CPU interface booleans in a saved record: one byte per core. */
+enum {
+    SAVE_CPU_GRPEN0 = 1u << 0,
+    SAVE_CPU_GRPEN1 = 1u << 1,
+    SAVE_CPU_GRPEN1_S = 1u << 2,
+    SAVE_CPU_EOIMODE = 1u << 3,
+    SAVE_CPU_ACKCTL = 1u << 4,
+    SAVE_CPU_FIQEN = 1u << 5,
+    SAVE_CPU_CBPR = 1u << 6,
+    SAVE_CPU_ALL = 0x7fu,
+};
+
+/* Bits a guest can set, per register and architecture version (the masks
+ * the register writes apply in gicv2.c, gicv3.c and gicv3_cpuif.c). */
+#define SAVE_GICD_CTLR_V2 0x3u
+#define SAVE_GICD_CTLR_V3S 0x7u            /* two security states: + EnableGrp1S */
+#define SAVE_GICC_CTLR_V2 0x7ffull         /* GICC_CTLR, Secure layout */
+#define SAVE_ICC_CTLR_EL3 0x1full          /* CBPR_EL1S/NS, EOImode_EL3/EL1S/EL1NS */
+#define SAVE_IROUTER 0xff80ffffffull       /* Aff3, IRM, Aff2..0 */
+#define SAVE_ICH_HCR_V2 (0xffull | 31ull << ICH_HCR_EOICOUNT_SHIFT)
+#define SAVE_ICH_HCR_V3 (0xffull | 7ull << 10 | 31ull << ICH_HCR_EOICOUNT_SHIFT)
+#define SAVE_ICH_VMCR                                                                      \
+    ((u64)(VMCR_VENG0 | VMCR_VENG1 | VMCR_VACKCTL | VMCR_VFIQEN | VMCR_VCBPR | VMCR_VEOIM) | \
+     7ull << 18 | 7ull << 21 | 0xf8ull << 24)
+/* GICv2 GICH_LR<n> converted to the ICH_LR layout: vINTID[9:0],
+ * pINTID/EOI[41:32], priority[7:3], Group, HW, State. */
+#define SAVE_LR_V2 (0x3ffull | 0x3ffull << 32 | 0xf8ull << 48 | 0xfull << 60)
+#define SAVE_LR_V3 (~(7ull << 45))          /* ICH_LR<n>_EL2 write mask */
+
+static void save_irq(SaveBuf *b, const GicIrq *q)
+{
+    u8 f = (q->group ? SAVE_IRQ_GROUP : 0) | (q->grpmod ? SAVE_IRQ_GRPMOD : 0) |
+           (q->enabled ? SAVE_IRQ_ENABLED : 0) | (q->latch ? SAVE_IRQ_LATCH : 0) |
+           (q->level ? SAVE_IRQ_LEVEL : 0) | (q->active ? SAVE_IRQ_ACTIVE : 0) |
+           (q->edge ? SAVE_IRQ_EDGE : 0);
+    save_u8(b, q->prio);
+    save_u8(b, f);
+}
+
+static void load_irq(LoadBuf *b, GicIrq *q)
+{
+    u8 prio = load_u8(b), f = load_u8(b);
+    if ((prio & ~GIC_PRIO_MASK) || (f & ~SAVE_IRQ_ALL))
+        load_fail(b);
+    q->prio = prio & GIC_PRIO_MASK;
+    q->group = (f & SAVE_IRQ_GROUP) != 0;
+    q->grpmod = (f & SAVE_IRQ_GRPMOD) != 0;
+    q->enabled = (f & SAVE_IRQ_ENABLED) != 0;
+    q->latch = (f & SAVE_IRQ_LATCH) != 0;
+    q->level = (f & SAVE_IRQ_LEVEL) != 0;
+    q->active = (f & SAVE_IRQ_ACTIVE) != 0;
+    q->edge = (f & SAVE_IRQ_EDGE) != 0;
+}
+
+void gic_save(Gic *g, SaveBuf *b)
+{
+    save_u8(b, (u8)g->version);
+    save_bool(b, g->security);
+    save_u32(b, g->ncpu);
+    save_u32(b, GIC_NIRQ);
+    save_u32(b, GIC_NLR);
+
+    /* Distributor. */
+    save_u32(b, g->ctlr);
+    for (unsigned id = 32; id < GIC_NIRQ; id++) {
+        const GicIrq *q = &g->irq[id];
+        save_irq(b, q);
+        save_u8(b, q->targets);
+        save_u64(b, q->route);
+    }
+
+    for (unsigned c = 0; c < g->ncpu; c++) {
+        const GicCpu *gc = &g->cpu[c];
+        /* Redistributor / banked distributor registers. */
+        for (unsigned id = 0; id < 32; id++)
+            save_irq(b, &gc->priv[id]);
+        save_bytes(b, gc->sgi_src, sizeof(gc->sgi_src));
+        save_bytes(b, gc->sgi_ack_src, sizeof(gc->sgi_ack_src));
+        save_u32(b, gc->waker);
+        /* CPU interface. */
+        save_u8(b, gc->pmr);
+        save_u8(b, gc->bpr[0]);
+        save_u8(b, gc->bpr[1]);
+        save_u8(b, (gc->grpen[0] ? SAVE_CPU_GRPEN0 : 0) | (gc->grpen[1] ? SAVE_CPU_GRPEN1 : 0) |
+                       (gc->grpen1_s ? SAVE_CPU_GRPEN1_S : 0) | (gc->eoimode ? SAVE_CPU_EOIMODE : 0) |
+                       (gc->ackctl ? SAVE_CPU_ACKCTL : 0) | (gc->fiqen ? SAVE_CPU_FIQEN : 0) |
+                       (gc->cbpr ? SAVE_CPU_CBPR : 0));
+        save_u32(b, gc->ap[0]);
+        save_u32(b, gc->ap[1]);
+        save_u64(b, gc->ctlr_el3);
+        save_u64(b, gc->sre_el1);
+        save_u64(b, gc->sre_el2);
+        save_u64(b, gc->sre_el3);
+        /* Virtual CPU interface. */
+        save_u64(b, gc->v.hcr);
+        save_u64(b, gc->v.vmcr);
+        for (unsigned i = 0; i < GIC_NLR; i++)
+            save_u64(b, gc->v.lr[i]);
+        save_u32(b, gc->v.ap[0]);
+        save_u32(b, gc->v.ap[1]);
+    }
+}
+
+/* Read one core's state into GC, checking every value against what the
+ * registers of a GIC of architecture VERSION can hold. */
+static void load_cpu(LoadBuf *b, GicCpu *gc, int version)
+{
+    for (unsigned id = 0; id < 32; id++) {
+        load_irq(b, &gc->priv[id]);
+        if (id < 16 && !gc->priv[id].edge)
+            load_fail(b);   /* SGIs are always edge-triggered (ICFGR0 is read-only) */
+        if (version == 2 && gc->priv[id].grpmod)
+            load_fail(b);   /* no IGRPMODR in GICv2 */
+    }
+    load_bytes(b, gc->sgi_src, sizeof(gc->sgi_src));
+    load_bytes(b, gc->sgi_ack_src, sizeof(gc->sgi_ack_src));
+    for (unsigned i = 0; i < 16; i++) {
+        /* Source core numbers: GICv2 has at most 8 cores; GICv3 keeps no
+         * per-source SGI state. */
+        if (gc->sgi_ack_src[i] > 7 || (version == 3 && (gc->sgi_src[i] || gc->sgi_ack_src[i])))
+            load_fail(b);
+    }
+    gc->waker = load_u32(b);
+    if (gc->waker != 0 && gc->waker != 6)   /* ChildrenAsleep follows ProcessorSleep */
+        load_fail(b);
+
+    gc->pmr = load_u8(b);
+    gc->bpr[0] = load_u8(b);
+    gc->bpr[1] = load_u8(b);
+    if ((gc->pmr & ~GIC_PRIO_MASK) || gc->bpr[0] < 2 || gc->bpr[0] > 7 || gc->bpr[1] < 3 || gc->bpr[1] > 7)
+        load_fail(b);
+    u8 f = load_u8(b);
+    if (f & ~SAVE_CPU_ALL)
+        load_fail(b);
+    gc->grpen[0] = (f & SAVE_CPU_GRPEN0) != 0;
+    gc->grpen[1] = (f & SAVE_CPU_GRPEN1) != 0;
+    gc->grpen1_s = (f & SAVE_CPU_GRPEN1_S) != 0;
+    gc->eoimode = (f & SAVE_CPU_EOIMODE) != 0;
+    gc->ackctl = (f & SAVE_CPU_ACKCTL) != 0;
+    gc->fiqen = (f & SAVE_CPU_FIQEN) != 0;
+    gc->cbpr = (f & SAVE_CPU_CBPR) != 0;
+    gc->ap[0] = load_u32(b);
+    gc->ap[1] = load_u32(b);
+    gc->ctlr_el3 = load_u64(b);
+    if (gc->ctlr_el3 & ~(version == 2 ? SAVE_GICC_CTLR_V2 : SAVE_ICC_CTLR_EL3))
+        load_fail(b);
+    gc->sre_el1 = load_u64(b);
+    gc->sre_el2 = load_u64(b);
+    gc->sre_el3 = load_u64(b);
+    /* SRE, DFB, DIB are RAO; only Enable (EL2/EL3) is writable. */
+    if (gc->sre_el1 != 7 || (gc->sre_el2 | 8) != 0xf || (gc->sre_el3 | 8) != 0xf)
+        load_fail(b);
+
+    GicVif *v = &gc->v;
+    v->hcr = load_u64(b);
+    v->vmcr = load_u64(b);
+    if ((v->hcr & ~(version == 2 ? SAVE_ICH_HCR_V2 : SAVE_ICH_HCR_V3)) || (v->vmcr & ~SAVE_ICH_VMCR))
+        load_fail(b);
+    for (unsigned i = 0; i < GIC_NLR; i++) {
+        v->lr[i] = load_u64(b);
+        if (v->lr[i] & ~(version == 2 ? SAVE_LR_V2 : SAVE_LR_V3))
+            load_fail(b);
+    }
+    v->ap[0] = load_u32(b);
+    v->ap[1] = load_u32(b);
+}
+
+bool gic_load(Gic *g, LoadBuf *b)
+{
+    if (b->bad)
+        return false;
+    int version = load_u8(b);
+    bool security = load_bool(b);
+    u32 ncpu = load_u32(b), nirq = load_u32(b), nlr = load_u32(b);
+    if (b->bad || version != g->version || security != g->security || ncpu != g->ncpu ||
+        nirq != GIC_NIRQ || nlr != GIC_NLR) {
+        load_fail(b);
+        return false;
+    }
+
+    /* Read into a copy so G is unchanged when the record is rejected. */
+    Gic *t = malloc(sizeof(*t));
+    if (!t) {
+        load_fail(b);
+        return false;
+    }
+    *t = *g;
+
+    t->ctlr = load_u32(b);
+    if (t->ctlr & ~(version == 3 && security ? SAVE_GICD_CTLR_V3S : SAVE_GICD_CTLR_V2))
+        load_fail(b);
+    /* ITARGETSR bytes name implemented cores only (gic_bank_write). */
+    u8 tmask = ncpu >= 8 ? 0xff : (u8)((1u << ncpu) - 1);
+    for (unsigned id = 32; id < GIC_NIRQ && !b->bad; id++) {
+        GicIrq *q = &t->irq[id];
+        load_irq(b, q);
+        q->targets = load_u8(b);
+        q->route = load_u64(b);
+        if ((q->targets & ~tmask) || (q->route & ~SAVE_IROUTER))
+            load_fail(b);
+        if (version == 2 && (q->grpmod || q->route))
+            load_fail(b);   /* no IGRPMODR or GICD_IROUTER in GICv2 */
+    }
+    for (unsigned c = 0; c < ncpu && !b->bad; c++)
+        load_cpu(b, &t->cpu[c], version);
+
+    if (b->bad) {
+        free(t);
+        return false;
+    }
+    *g = *t;
+    free(t);
+
+    /* Derived state: the maintenance output follows the virtual interface
+     * and the core lines follow everything; force both to be recomputed
+     * and driven into the cores. */
+    for (unsigned c = 0; c < g->ncpu; c++) {
+        GicCpu *gc = &g->cpu[c];
+        gc->maint_level = gc->priv[GIC_MAINT_PPI].level != 0;
+        gc->lines = ~0u;
+        gic_update_cpu(g, c);
+    }
+    return true;
+}

@@ -306,19 +306,25 @@ static int pl011_fdt(void *opaque, void *fdt, const FdtCtx *ctx)
     return fdt_end_node(fdt);
 }
 
-static const DeviceOps pl011_ops = {
-    .type = "pl011",
-    .version = 1,
-    .reset = pl011_reset,
-    .fdt_node = pl011_fdt,
-    .destroy = pl011_destroy,
-};
 
 void pl011_set_irq(Pl011 *u, IrqLine irq)
 {
     u->irq = irq;
     update_irq(u);
 }
+
+static void pl011_save_op(void *opaque, SaveBuf *b) { pl011_save(opaque, b); }
+static bool pl011_load_op(void *opaque, LoadBuf *b) { return pl011_load(opaque, b); }
+
+static const DeviceOps pl011_ops = {
+    .type = "pl011",
+    .version = PL011_SAVE_VERSION,
+    .reset = pl011_reset,
+    .fdt_node = pl011_fdt,
+    .save = pl011_save_op,
+    .load = pl011_load_op,
+    .destroy = pl011_destroy,
+};
 
 Pl011 *pl011_create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq)
 {
@@ -347,4 +353,84 @@ Pl011 *pl011_create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq)
         return NULL;   /* the registry frees U (and closes OUT) */
     machine_add_clock(m, uart_tick, uart_deadline, u);
     return u;
+}
+
+/* ---- save / load (pl011.h: pl011_save, pl011_load) ---- */
+
+void pl011_save(Pl011 *u, SaveBuf *b)
+{
+    save_u32(b, u->ilpr);
+    save_u32(b, u->ibrd);
+    save_u32(b, u->fbrd);
+    save_u32(b, u->lcr_h);
+    save_u32(b, u->cr);
+    save_u32(b, u->ifls);
+    save_u32(b, u->imsc);
+    save_u32(b, u->ris);
+    save_u32(b, u->dmacr);
+    save_u32(b, u->rx_count);
+    for (unsigned i = 0; i < u->rx_count; i++)
+        save_u8(b, u->rx[(u->rx_head + i) % RX_FIFO]);
+    save_u32(b, u->in_count);
+    for (unsigned i = 0; i < u->in_count; i++) {
+        unsigned k = (u->in_head + i) % IN_QUEUE;
+        save_u64(b, u->inq[k].step);
+        save_u8(b, u->inq[k].byte);
+    }
+}
+
+/* Load a register value that must fit MASK (the bits its write keeps). */
+static u32 load_reg(LoadBuf *b, u32 mask)
+{
+    u32 v = load_u32(b);
+    if (v & ~mask)
+        load_fail(b);
+    return v & mask;
+}
+
+bool pl011_load(Pl011 *u, LoadBuf *b)
+{
+    if (b->bad)
+        return false;
+    /* Read into a copy so U is unchanged when the record is rejected. */
+    Pl011 *t = malloc(sizeof(*t));
+    if (!t) {
+        load_fail(b);
+        return false;
+    }
+    *t = *u;
+    t->ilpr = load_reg(b, 0xff);
+    t->ibrd = load_reg(b, 0xffff);
+    t->fbrd = load_reg(b, 0x3f);
+    t->lcr_h = load_reg(b, 0xff);
+    t->cr = load_reg(b, 0xff87);
+    t->ifls = load_reg(b, 0x3f);
+    t->imsc = load_reg(b, 0x7ff);
+    t->ris = load_reg(b, INT_RX | INT_TX | INT_RT);
+    t->dmacr = load_reg(b, 7);
+    u32 n = load_u32(b);
+    if (n > RX_FIFO)
+        load_fail(b);
+    t->rx_head = 0;
+    t->rx_count = b->bad ? 0 : n;
+    load_bytes(b, t->rx, t->rx_count);
+    n = load_u32(b);
+    if (n > IN_QUEUE)
+        load_fail(b);
+    t->in_head = 0;
+    t->in_count = b->bad ? 0 : n;
+    for (unsigned i = 0; i < t->in_count && !b->bad; i++) {
+        t->inq[i].step = load_u64(b);
+        t->inq[i].byte = load_u8(b);
+        if (i && t->inq[i].step < t->inq[i - 1].step)
+            load_fail(b);   /* uart_input_at() keeps the queue in step order */
+    }
+    if (b->bad) {
+        free(t);
+        return false;
+    }
+    *u = *t;
+    free(t);
+    update_irq(u);
+    return true;
 }

@@ -37,4 +37,27 @@ bool pl011_host_input(Pl011 *u, int fd);
  * pairs and later replay them with uart_input_at() and no host input. */
 void pl011_set_recorder(Pl011 *u, void (*record)(void *opaque, u64 step, u8 byte), void *opaque);
 
+/* ---- save / load ---- */
+
+#include "common/savebuf.h"
+
+/* Save format version of pl011_save()/pl011_load() (DeviceOps.version). */
+#define PL011_SAVE_VERSION 1
+
+/* Append to B, in format PL011_SAVE_VERSION, U's guest-visible state:
+ * UARTILPR, UARTIBRD, UARTFBRD, UARTLCR_H, UARTCR, UARTIFLS, UARTIMSC,
+ * UARTRIS, UARTDMACR; the RX FIFO contents, oldest byte first; and the
+ * host input queued by uart_input_at() that has not entered the FIFO yet,
+ * as (step, byte) pairs in delivery order.  Not saved: the output file,
+ * host input descriptor and terminal mode, the Ctrl-A escape state, the
+ * host polling cadence and the record hook (host resources). */
+void pl011_save(Pl011 *u, SaveBuf *b);
+/* Read one record written by pl011_save() from B into U and re-drive its
+ * interrupt output.  Returns false, leaving U unchanged and setting
+ * B->bad, when the record is truncated, a register has bits the register
+ * does not implement, the RX FIFO holds more than 32 bytes, the input queue
+ * more than 1024 pairs or pairs out of step order, or memory runs out.
+ * Bytes after the record are left for the caller. */
+bool pl011_load(Pl011 *u, LoadBuf *b);
+
 #endif

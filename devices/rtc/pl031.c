@@ -140,11 +140,17 @@ static void pl031_destroy(void *opaque)
     free(opaque);
 }
 
+
+static void pl031_save_op(void *opaque, SaveBuf *b) { pl031_save(opaque, b); }
+static bool pl031_load_op(void *opaque, LoadBuf *b) { return pl031_load(opaque, b); }
+
 static const DeviceOps pl031_ops = {
     .type = "pl031",
-    .version = 1,
+    .version = PL031_SAVE_VERSION,
     .reset = pl031_reset,
     .fdt_node = pl031_fdt,
+    .save = pl031_save_op,
+    .load = pl031_load_op,
     .destroy = pl031_destroy,
 };
 
@@ -172,4 +178,38 @@ Pl031 *pl031_create(Machine *m, u64 base, u32 spi, u32 epoch, IrqLine irq)
         return NULL;   /* the registry frees R */
     machine_add_clock(m, tick, deadline, r);
     return r;
+}
+
+/* ---- save / load (pl031.h: pl031_save, pl031_load) ---- */
+
+void pl031_save(Pl031 *r, SaveBuf *b)
+{
+    save_u32(b, r->base_count);
+    save_u64(b, r->base_ns);
+    save_u32(b, r->last);
+    save_u32(b, r->mr);
+    save_u32(b, r->cr);
+    save_u32(b, r->imsc);
+    save_u32(b, r->ris);
+}
+
+bool pl031_load(Pl031 *r, LoadBuf *b)
+{
+    if (b->bad)
+        return false;
+    Pl031 t = *r;
+    t.base_count = load_u32(b);
+    t.base_ns = load_u64(b);
+    t.last = load_u32(b);
+    t.mr = load_u32(b);
+    t.cr = load_u32(b);
+    t.imsc = load_u32(b);
+    t.ris = load_u32(b);
+    if (b->bad || t.cr > 1 || t.imsc > 1 || t.ris > 1) {
+        load_fail(b);
+        return false;
+    }
+    *r = t;
+    update_irq(r);
+    return true;
 }

@@ -15,4 +15,23 @@ typedef struct Pl031 Pl031;
  * so a match fires on time.  Returns NULL after logging on failure. */
 Pl031 *pl031_create(Machine *m, u64 base, u32 spi, u32 epoch, IrqLine irq);
 
+/* ---- save / load ---- */
+
+#include "common/savebuf.h"
+
+/* Save format version of pl031_save()/pl031_load() (DeviceOps.version). */
+#define PL031_SAVE_VERSION 1
+
+/* Append to B, in format PL031_SAVE_VERSION, R's guest-visible state: the
+ * counter value last loaded (RTCLR, or the epoch) and the virtual time in
+ * ns at which it was loaded (the counter RTCDR follows from them), the
+ * counter at the last clock tick (decides when a match fires), RTCMR,
+ * RTCCR, RTCIMSC and RTCRIS. */
+void pl031_save(Pl031 *r, SaveBuf *b);
+/* Read one record written by pl031_save() from B into R and re-drive its
+ * interrupt output.  Returns false, leaving R unchanged and setting B->bad,
+ * when the record is truncated or RTCCR, RTCIMSC or RTCRIS has a bit other
+ * than bit 0 set.  Bytes after the record are left for the caller. */
+bool pl031_load(Pl031 *r, LoadBuf *b);
+
 #endif

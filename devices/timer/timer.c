@@ -213,11 +213,17 @@ static void timer_destroy(void *opaque)
     free(ts);
 }
 
+
+static void timer_save_op(void *opaque, SaveBuf *b) { timer_save(((Timers *)opaque)->m, b); }
+static bool timer_load_op(void *opaque, LoadBuf *b) { return timer_load(((Timers *)opaque)->m, b); }
+
 static const DeviceOps timer_ops = {
     .type = "armv8-timer",
-    .version = 1,
+    .version = TIMER_SAVE_VERSION,
     .reset = timer_reset,
     .fdt_node = timer_fdt,
+    .save = timer_save_op,
+    .load = timer_load_op,
     .destroy = timer_destroy,
 };
 
@@ -370,3 +376,63 @@ static const SysRegDesc rows[] = {
 };
 
 const SysRegTable sysregs_timer = SR_TABLE(rows);
+
+/* ---- save / load (timer.h: timer_save, timer_load) ---- */
+
+void timer_save(Machine *m, SaveBuf *b)
+{
+    static const TimerCpu none;
+    save_u32(b, m->ncpu);
+    for (unsigned i = 0; i < m->ncpu; i++) {
+        const TimerCpu *tc = m->cpu[i]->timer ? tc_of(m->cpu[i]) : &none;
+        for (unsigned t = 0; t < T_N; t++) {
+            save_u8(b, (u8)tc->ctl[t]);
+            save_u64(b, tc->cval[t]);
+            save_bool(b, tc->out[t]);
+        }
+        save_u64(b, tc->evt_last);
+    }
+}
+
+bool timer_load(Machine *m, LoadBuf *b)
+{
+    if (b->bad)
+        return false;
+    u32 ncpu = load_u32(b);
+    if (b->bad || ncpu != m->ncpu) {
+        load_fail(b);
+        return false;
+    }
+    for (unsigned i = 0; i < m->ncpu; i++)
+        if (!m->cpu[i]->timer) {
+            load_fail(b);
+            return false;
+        }
+    /* Read everything before changing anything. */
+    TimerCpu tmp[HS_MAX_CPUS];
+    for (unsigned i = 0; i < ncpu && !b->bad; i++) {
+        TimerCpu *tc = &tmp[i];
+        for (unsigned t = 0; t < T_N; t++) {
+            tc->ctl[t] = load_u8(b);
+            tc->cval[t] = load_u64(b);
+            tc->out[t] = load_bool(b);
+            if (tc->ctl[t] & ~(u64)(CTL_ENABLE | CTL_IMASK))
+                load_fail(b);
+            /* The output is only ever asserted for an enabled, unmasked
+             * timer (update_at). */
+            if (tc->out[t] && (tc->ctl[t] & (CTL_ENABLE | CTL_IMASK)) != CTL_ENABLE)
+                load_fail(b);
+        }
+        tc->evt_last = load_u64(b);
+    }
+    if (b->bad)
+        return false;
+    for (unsigned i = 0; i < ncpu; i++) {
+        Cpu *c = m->cpu[i];
+        *tc_of(c) = tmp[i];
+        for (unsigned t = 0; t < T_N; t++)
+            if (m->gic)
+                gic_set_input(m->gic, c->index, timer_ppi[t], tmp[i].out[t]);
+    }
+    return true;
+}

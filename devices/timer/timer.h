@@ -32,4 +32,27 @@ void timer_update_cpu(Cpu *c);
 struct SysRegTable;
 extern const struct SysRegTable sysregs_timer;
 
+/* ---- save / load ---- */
+
+#include "common/savebuf.h"
+
+/* Save format version of timer_save()/timer_load() (DeviceOps.version). */
+#define TIMER_SAVE_VERSION 1
+
+/* Append to B, in format TIMER_SAVE_VERSION, the number of cores and, per
+ * core, the generic-timer state that is not an architectural Cpu field: for
+ * the EL1 physical, virtual, EL2 physical and Secure physical timers (in
+ * that order) CNT*_CTL ENABLE/IMASK, CNT*_CVAL and the level driven into
+ * the GIC, then the counter value at the last event-stream check (decides
+ * the next event).  CNTFRQ_EL0, CNTKCTL_EL1, CNTHCTL_EL2 and CNTVOFF_EL2
+ * are Cpu fields and are not saved here; the count itself is virtual time. */
+void timer_save(Machine *m, SaveBuf *b);
+/* Read one record written by timer_save() from B into M's timers and drive
+ * the saved output levels into the GIC.  Returns false, leaving the timers
+ * unchanged and setting B->bad, when the record is truncated, was saved
+ * with another number of cores, has CTL bits other than ENABLE/IMASK or an
+ * output asserted while its timer is disabled or masked, or when M has no
+ * timers.  Bytes after the record are left for the caller. */
+bool timer_load(Machine *m, LoadBuf *b);
+
 #endif
