@@ -161,7 +161,7 @@ struct Machine {
      * on host input (UART); returns true if the run should go on. */
     bool (*idle_wait)(void *opaque, Machine *m);
     void *idle_opaque;
-    /* Record/replay state of the board (machine/virt/record.c), NULL when off. */
+    /* Record/replay state (machine/record.c), NULL when off. */
     void *record;
     void *replay;
 

@@ -8,7 +8,7 @@
 
 #include "machine/virt/options.h"
 #include "machine/virt/virt.h"
-#include "machine/virt/record.h"
+#include "machine/record.h"
 #include "trace/digest.h"
 #include "trace/steplog.h"
 #include "trace/tarmac.h"
@@ -47,9 +47,12 @@ static int run_machine(VirtOptions *o, int argc, char **argv)
         m->stop_after = o->stop_after;
         if (o->record || o->replay) {
             char err[1024];
-            bool ok = o->record ? record_start(m, o, argc, argv, o->record,
+            static char args[8192], images[8192];
+            record_args_line(argc, argv, args, sizeof(args));
+            record_image_lines(o, images, sizeof(images));
+            bool ok = o->record ? record_start(m, args, images, o->record,
                                               o->digest_every ? o->digest_every : 1000000, err, sizeof(err))
-                               : replay_start(m, o, argc, argv, o->replay, err, sizeof(err));
+                               : replay_start(m, args, images, o->replay, err, sizeof(err));
             if (!ok) {
                 fprintf(stderr, "hyperstep: %s\n", err);
                 virt_destroy(m);

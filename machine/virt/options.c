@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "machine/virt/options.h"
+#include "trace/digest.h"
 #include "trace/trace.h"
 
 static int fail(const char *fmt, const char *a, const char *b)
@@ -331,7 +332,7 @@ typedef enum OptId {
  * are spelled "--x" only.  VALUE: the next argument is the option's value.
  * OBSERVER: the option only observes the run (traces, checkpoints, the
  * debugger, statistics) or names the record itself, so a record's command
- * line leaves it out (opt_is_observer, machine/virt/record.c). */
+ * line leaves it out (opt_is_observer, machine/record.c). */
 static const struct OptSpec {
     const char *name;
     OptId id;
@@ -651,4 +652,50 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         return fail("--trace, -d, --tarmac, --step-log and --trace-*: hyperstep was built without "
                     "tracing (meson -Dtrace=false)%s%s", "", "");
     return OPT_OK;
+}
+
+void record_args_line(int argc, char **argv, char *buf, size_t n)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int i = 1; i < argc; i++) {
+        int nargs;
+        if (!opt_is_observer(argv[i], &nargs))
+            for (int j = 0; j < nargs && i + j < argc; j++)
+                k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s%s", k ? " " : "", argv[i + j]);
+        i += nargs - 1;
+    }
+}
+
+static bool file_hash(const char *path, u64 *h)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    u8 *buf = malloc(65536);
+    size_t got;
+    *h = 0;
+    while (buf && (got = fread(buf, 1, 65536, f)) > 0)
+        *h = digest_hash(*h, buf, got);
+    fclose(f);
+    free(buf);
+    return buf != NULL;
+}
+
+void record_image_lines(const VirtOptions *o, char *buf, size_t n)
+{
+    const struct { const char *opt, *path; } img[] = {
+        {"-kernel", o->kernel}, {"-bios", o->bios}, {"-initrd", o->initrd}, {"-dtb", o->dtb},
+    };
+    size_t k = 0;
+    buf[0] = 0;
+    u64 h;
+    for (size_t i = 0; i < ARRAY_SIZE(img); i++)
+        if (img[i].path && file_hash(img[i].path, &h))
+            k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "image %s %s %016llx\n", img[i].opt,
+                                  img[i].path, (unsigned long long)h);
+    for (unsigned i = 0; i < o->nloaders; i++)
+        if (o->loader[i].file && file_hash(o->loader[i].file, &h))
+            k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "image loader %s %016llx\n",
+                                  o->loader[i].file, (unsigned long long)h);
 }

@@ -24,8 +24,7 @@ bool opt_parse_u64(const char *s, u64 *v);
 
 /* Does ARG name an option that only observes a run (traces, checkpoints,
  * the debugger, --stats) or names the record itself (--record/--replay)?
- * Such options are left out of a record's command line (machine/virt/
- * record.c).  *NARGS, if NARGS is not NULL, gets the number of arguments
+ * Such options are left out of a record's command line (machine/record.c).  *NARGS, if NARGS is not NULL, gets the number of arguments
  * the option occupies: 2 when it takes a value, else 1 (also for an ARG
  * that is no option).  Spellings as opt_parse() accepts them ("--gdb" is
  * "-gdb"). */
@@ -34,5 +33,13 @@ bool opt_is_observer(const char *arg, int *nargs);
  * its spelling, and in *VALUE / *OBSERVER (if not NULL) whether it takes a
  * value and whether it only observes.  NULL once I is past the end. */
 const char *opt_name_at(unsigned i, bool *value, bool *observer);
+
+/* The header lines of a record (machine/record.h) for this command line:
+ * ARGS gets the command line without the options that only observe the run
+ * (opt_is_observer); IMAGES one "image OPTION FILE HASH" line per loaded
+ * file (-kernel, -bios, -initrd, -dtb, -device loader,file=).  Both are
+ * truncated to N bytes. */
+void record_args_line(int argc, char **argv, char *buf, size_t n);
+void record_image_lines(const VirtOptions *o, char *buf, size_t n);
 
 #endif

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "machine/virt/options.h"
-#include "machine/virt/record.h"
 #include "test.h"
 
 /* Options that only observe a run: left out of a record's "args" line.

@@ -1,13 +1,12 @@
 /*
- * machine/virt/record.c — see record.h.
+ * machine/record.c — see record.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "devices/pl011/pl011.h"
-#include "machine/virt/options.h"
-#include "machine/virt/record.h"
+#include "machine/record.h"
 #include "trace/digest.h"
 
 #ifndef HS_VERSION
@@ -30,58 +29,10 @@ typedef struct ReplayState {
     size_t n, next;
 } ReplayState;
 
-void record_args_line(int argc, char **argv, char *buf, size_t n)
-{
-    size_t k = 0;
-    buf[0] = 0;
-    for (int i = 1; i < argc; i++) {
-        int nargs;
-        if (!opt_is_observer(argv[i], &nargs))
-            for (int j = 0; j < nargs && i + j < argc; j++)
-                k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s%s", k ? " " : "", argv[i + j]);
-        i += nargs - 1;
-    }
-}
-
-static bool file_hash(const char *path, u64 *h)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    u8 *buf = malloc(65536);
-    size_t got;
-    *h = 0;
-    while (buf && (got = fread(buf, 1, 65536, f)) > 0)
-        *h = digest_hash(*h, buf, got);
-    fclose(f);
-    free(buf);
-    return buf != NULL;
-}
-
-/* The "image" lines for O, into BUF. */
-static void image_lines(const VirtOptions *o, char *buf, size_t n)
-{
-    const struct { const char *opt, *path; } img[] = {
-        {"-kernel", o->kernel}, {"-bios", o->bios}, {"-initrd", o->initrd}, {"-dtb", o->dtb},
-    };
-    size_t k = 0;
-    buf[0] = 0;
-    u64 h;
-    for (size_t i = 0; i < ARRAY_SIZE(img); i++)
-        if (img[i].path && file_hash(img[i].path, &h))
-            k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "image %s %s %016llx\n", img[i].opt,
-                                  img[i].path, (unsigned long long)h);
-    for (unsigned i = 0; i < o->nloaders; i++)
-        if (o->loader[i].file && file_hash(o->loader[i].file, &h))
-            k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "image loader %s %016llx\n",
-                                  o->loader[i].file, (unsigned long long)h);
-}
-
-bool record_start(Machine *m, const VirtOptions *o, int argc, char **argv, const char *path, u64 every,
+bool record_start(Machine *m, const char *args, const char *images, const char *path, u64 every,
                   char *err, size_t errlen)
 {
     RecordState *r = calloc(1, sizeof(*r));
-    static char args[8192], images[8192];
     if (!r)
         return false;
     r->f = fopen(path, "w");
@@ -90,8 +41,6 @@ bool record_start(Machine *m, const VirtOptions *o, int argc, char **argv, const
         free(r);
         return false;
     }
-    record_args_line(argc, argv, args, sizeof(args));
-    image_lines(o, images, sizeof(images));
     fprintf(r->f, "hyperstep-record v1\nversion %s\nargs %s\n%s", HS_VERSION, args, images);
     if (!digest_setup_streams(m, every, r->f, false, NULL, NULL, err, errlen)) {
         fclose(r->f);
@@ -152,17 +101,15 @@ static bool expect_line(FILE *f, const char *want_prefix, const char *now, const
     return true;
 }
 
-bool replay_start(Machine *m, const VirtOptions *o, int argc, char **argv, const char *path,
+bool replay_start(Machine *m, const char *args, const char *images, const char *path,
                   char *err, size_t errlen)
 {
-    static char args[8192], images[8192], rec_images[8192], line[256];
+    static char rec_images[8192], line[256];
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "cannot read record file %s", path);
         return false;
     }
-    record_args_line(argc, argv, args, sizeof(args));
-    image_lines(o, images, sizeof(images));
     bool ok = fgets(line, sizeof(line), f) && !strcmp(line, "hyperstep-record v1\n");
     if (!ok) {
         snprintf(err, errlen, "%s: not a hyperstep record (missing 'hyperstep-record v1')", path);

@@ -1,5 +1,5 @@
 /*
- * machine/virt/record.h — record and replay of everything non-deterministic
+ * machine/record.h — record and replay of everything non-deterministic
  * that enters the guest.  Today that is host input to the UART: each byte is
  * stored with the global step at which it entered (uart_input_at).
  *
@@ -16,23 +16,22 @@
  * reading the host, and compares every checkpoint: the first divergent step
  * stops the run with exit status 5 and names the registers that differ.
  */
-#ifndef EMU_MACHINE_VIRT_RECORD_H
-#define EMU_MACHINE_VIRT_RECORD_H
+#ifndef EMU_MACHINE_RECORD_H
+#define EMU_MACHINE_RECORD_H
 
-#include "machine/virt/virt.h"
+#include "machine/machine.h"
 
-/* Start recording to PATH (checkpoint every EVERY steps). */
-bool record_start(Machine *m, const VirtOptions *o, int argc, char **argv, const char *path, u64 every,
+/* Start recording to PATH (checkpoint every EVERY steps).  ARGS is the
+ * command line without observer options, IMAGES the "image ..." lines of
+ * the loaded files (the board computes both: machine/virt/options.h).
+ * False with a message in ERR if PATH cannot be written. */
+bool record_start(Machine *m, const char *args, const char *images, const char *path, u64 every,
                   char *err, size_t errlen);
-/* Start replaying PATH. */
-bool replay_start(Machine *m, const VirtOptions *o, int argc, char **argv, const char *path,
+/* Start replaying PATH: its version, ARGS and IMAGES must equal the
+ * recorded ones (else false with the difference in ERR). */
+bool replay_start(Machine *m, const char *args, const char *images, const char *path,
                   char *err, size_t errlen);
+/* Close the record / free the replay state. */
 void record_finish(Machine *m);
-/* The "args" line of a record for ARGV (ARGC entries, ARGV[0] the program):
- * the arguments joined by single spaces, minus every option that only
- * observes the run (opt_is_observer) and its value; a value of any other
- * option is copied as it is.  Written into BUF (N bytes, truncated,
- * NUL-terminated). */
-void record_args_line(int argc, char **argv, char *buf, size_t n);
 
 #endif
