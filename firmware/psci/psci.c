@@ -489,13 +489,16 @@ static bool hook_wake(void *opaque, Cpu *c)
     return true;
 }
 
-/* The /psci node as QEMU's virt writes it (method from the conduit). */
+/* The /psci node as QEMU's virt writes it (method from the conduit); none
+ * when the guest's own EL3 firmware owns PSCI. */
 static int psci_fdt(void *opaque, void *fdt, const FdtCtx *ctx)
 {
     PsciState *s = opaque;
     static const char compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
     int r;
     (void)ctx;
+    if (s->m->psci_conduit == CONDUIT_NONE)
+        return 0;
     if ((r = fdt_begin_node(fdt, "psci")) < 0 ||
         (r = fdt_property(fdt, "compatible", compat, sizeof(compat))) < 0 ||
         (r = fdt_property_string(fdt, "method", s->m->psci_conduit == CONDUIT_SMC ? "smc" : "hvc")) < 0 ||
@@ -598,15 +601,6 @@ static const DeviceOps psci_ops = {
     .type = "psci",
     .version = 1,
     .reset = psci_reset,
-    .save = psci_save,
-    .load = psci_load,
-    .destroy = psci_destroy,
-};
-
-static const DeviceOps psci_ops_fdt = {
-    .type = "psci",
-    .version = 1,
-    .reset = psci_reset,
     .fdt_node = psci_fdt,
     .save = psci_save,
     .load = psci_load,
@@ -620,7 +614,7 @@ bool psci_init(Machine *m)
         return false;
     s->m = m;
     bool builtin = m->psci_conduit != CONDUIT_NONE;
-    if (!machine_add_device(m, builtin ? &psci_ops_fdt : &psci_ops, s, "psci")) {
+    if (!machine_add_device(m, &psci_ops, s, "psci")) {
         free(s);
         return false;
     }
