@@ -287,7 +287,10 @@ static void signal_exit(Machine *m)
     int sig = caught_signal;
     caught_signal = 0;
     fflush(stdout);
-    fprintf(stderr, "hyperstep: terminating on signal %d from pid %d\n", sig, (int)caught_pid);
+    if (caught_pid > 0)
+        fprintf(stderr, "hyperstep: terminating on signal %d from pid %d\n", sig, (int)caught_pid);
+    else   /* sent by the kernel (a terminal's Ctrl-C): no sender to name */
+        fprintf(stderr, "hyperstep: terminating on signal %d\n", sig);
     m->exit_requested = true;
     m->exit_code = 0;
 }
