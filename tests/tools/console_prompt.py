@@ -38,8 +38,11 @@ class Reader:
                     time.sleep(timeout)
         else:
             time.sleep(timeout)
-            with open(self.path, 'rb') as f:
-                self.data = f.read()
+            try:
+                with open(self.path, 'rb') as f:
+                    self.data = f.read()
+            except FileNotFoundError:
+                pass   # hyperstep has not created it yet
 
     def wait_for(self, text, what):
         end = time.monotonic() + WAIT
