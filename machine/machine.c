@@ -12,6 +12,10 @@
  * finishes the rest of its slot, so a debugged run follows the same
  * schedule as an undebugged one.
  */
+#define _GNU_SOURCE   /* ppoll */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +228,73 @@ void machine_destroy_devices(Machine *m)
     }
 }
 
+/* ---- host signals ---- */
+
+/* A signal handler reaches no Machine: the caught signal and its sender are
+ * the process's only mutable statics, written by the handler alone and
+ * cleared when the run acts on them. */
+static volatile sig_atomic_t caught_signal;
+static volatile sig_atomic_t caught_pid;
+
+static void on_signal(int sig, siginfo_t *info, void *uctx)
+{
+    (void)uctx;
+    caught_pid = info ? (sig_atomic_t)info->si_pid : 0;
+    caught_signal = sig;
+}
+
+static const int caught_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+void machine_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_signal;
+    sa.sa_flags = SA_SIGINFO;   /* no SA_RESTART: a blocked wait returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    for (unsigned i = 0; i < ARRAY_SIZE(caught_signals); i++)
+        sigaction(caught_signals[i], &sa, NULL);
+}
+
+int machine_signal_pending(void)
+{
+    return caught_signal;
+}
+
+int machine_idle_poll(struct pollfd *fds, unsigned n)
+{
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (unsigned i = 0; i < ARRAY_SIZE(caught_signals); i++)
+        sigaddset(&block, caught_signals[i]);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int r;
+    if (caught_signal) {
+        errno = EINTR;
+        r = -1;
+    } else {
+        r = ppoll(fds, n, NULL, &old);
+    }
+    int e = errno;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    errno = e;
+    return r;
+}
+
+/* End the run for the caught signal, as QEMU does: report it and exit 0. */
+static void signal_exit(Machine *m)
+{
+    int sig = caught_signal;
+    caught_signal = 0;
+    fflush(stdout);
+    if (caught_pid > 0)
+        fprintf(stderr, "hyperstep: terminating on signal %d from pid %d\n", sig, (int)caught_pid);
+    else   /* sent by the kernel (a terminal's Ctrl-C): no sender to name */
+        fprintf(stderr, "hyperstep: terminating on signal %d\n", sig);
+    m->exit_requested = true;
+    m->exit_code = 0;
+}
+
 /* ---- scheduler ---- */
 
 static void tick_devices(Machine *m)
@@ -283,6 +354,10 @@ int machine_run(Machine *m)
 {
     while (!m->exit_requested) {
         bool ran = false;
+        if (unlikely(caught_signal)) {
+            signal_exit(m);
+            break;
+        }
         tick_devices(m);
         for (unsigned i = 0; i < m->ncpu && !m->exit_requested; i++) {
             Cpu *c = m->cpu[i];
@@ -293,6 +368,8 @@ int machine_run(Machine *m)
             ran = true;
         }
         m->steps += m->quantum;
+        if (m->trace_file)
+            fflush(m->trace_file);   /* only writes when the round traced something */
         if (m->digest && m->steps >= m->next_digest)
             digest_checkpoint(m);
         if (m->stop_after && m->steps >= m->stop_after) {

@@ -22,7 +22,25 @@ bool machine_add_cpus(Machine *m, unsigned ncpu, const u64 *mpidr, bool have_el2
  * NULL is allowed. */
 void machine_free(Machine *m);
 
-/* Run all cores round-robin until exit; returns the exit code. */
+/* Run all cores round-robin until exit; returns the exit code.  Once per
+ * round it flushes the trace file and ends the run (status 0, after printing
+ * "hyperstep: terminating on signal N from pid P") when a signal caught by
+ * machine_catch_signals() has arrived. */
 int machine_run(Machine *m);
+
+/* Catch SIGINT, SIGTERM and SIGHUP: the handler only records the signal and
+ * its sender; machine_run() notices it at the next round boundary (or when
+ * an idle wait is interrupted) and ends the run through the normal exit
+ * path, so console, trace, digest and record files are flushed. */
+void machine_catch_signals(void);
+/* The caught signal not yet acted on, 0 if none. */
+int machine_signal_pending(void);
+
+struct pollfd;
+/* poll(FDS, N, -1) for an idle wait that a caught signal interrupts without
+ * a race: the signals are blocked while the pending flag is checked and
+ * unblocked only inside ppoll().  Returns -1 with errno EINTR when a caught
+ * signal is pending, otherwise what ppoll() returns. */
+int machine_idle_poll(struct pollfd *fds, unsigned n);
 
 #endif

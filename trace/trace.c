@@ -2,6 +2,7 @@
  * trace/trace.c — human-readable trace lines (Capstone for disassembly).
  */
 #include <capstone/capstone.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,16 @@ bad:
 FILE *trace_out(const Machine *m)
 {
     return m->trace_file ? (FILE *)m->trace_file : stderr;
+}
+
+void trace_line(const Machine *m, const char *fmt, ...)
+{
+    FILE *f = trace_out(m);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fputc('\n', f);
 }
 
 void trace_prefix(const Cpu *c)

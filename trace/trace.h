@@ -31,6 +31,8 @@ bool trace_parse_els(const char *spec, u32 *mask, char *err, size_t errlen);
 bool trace_parse_range(const char *spec, u64 *lo, u64 *hi, char *err, size_t errlen);
 /* Output stream for traces (stderr unless --trace-file). */
 FILE *trace_out(const Machine *m);
+/* Write one trace line (printf FMT, newline appended) to trace_out(M). */
+void trace_line(const Machine *m, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* Write the "[cN ELx #step] " prefix. */
 void trace_prefix(const Cpu *c);
 

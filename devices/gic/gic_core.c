@@ -131,7 +131,7 @@ unsigned gic_ack(Gic *g, unsigned cpu, unsigned groupmask)
     q->active = 1;
     gc->ap[q->group] |= 1u << (cpu_group_prio(gc, prio, q->group) >> 3);
     if (unlikely(HS_TRACE_ON && (g->m->trace & TRACE_GIC)) && trace_wanted(g->m->cpu[cpu], g->m->cpu[cpu]->el, g->m->cpu[cpu]->pc))
-        hs_log("gic: core %u acknowledges INTID %u (prio 0x%02x, group %u)", cpu, id, prio, q->group);
+        trace_line(g->m, "gic: core %u acknowledges INTID %u (prio 0x%02x, group %u)", cpu, id, prio, q->group);
     gic_update_cpu(g, cpu);
     return ret;
 }
@@ -166,7 +166,7 @@ void gic_eoi(Gic *g, unsigned cpu, unsigned intid)
     if (!gc->eoimode)
         gic_irq(g, cpu, intid)->active = 0;
     if (unlikely(HS_TRACE_ON && (g->m->trace & TRACE_GIC)) && trace_wanted(g->m->cpu[cpu], g->m->cpu[cpu]->el, g->m->cpu[cpu]->pc))
-        hs_log("gic: core %u EOI INTID %u%s", cpu, intid, gc->eoimode ? " (priority drop only)" : "");
+        trace_line(g->m, "gic: core %u EOI INTID %u%s", cpu, intid, gc->eoimode ? " (priority drop only)" : "");
     gic_update_cpu(g, cpu);
 }
 
@@ -233,7 +233,7 @@ unsigned gic_vack(Gic *g, unsigned cpu, unsigned groupmask)
     v->lr[i] = (lr & ~(3ull << 62)) | (u64)LR_ACTIVE << 62;
     v->ap[LR_GROUP(lr)] |= 1u << (vgroup_prio(v, prio, LR_GROUP(lr)) >> 3);
     if (unlikely(HS_TRACE_ON && (g->m->trace & TRACE_GIC)) && trace_wanted(g->m->cpu[cpu], g->m->cpu[cpu]->el, g->m->cpu[cpu]->pc))
-        hs_log("gic: core %u acknowledges virtual INTID %u (LR%u)", cpu, LR_VINTID(lr), i);
+        trace_line(g->m, "gic: core %u acknowledges virtual INTID %u (LR%u)", cpu, LR_VINTID(lr), i);
     gic_update_cpu(g, cpu);
     return LR_VINTID(lr);
 }
@@ -361,7 +361,7 @@ void gic_update_cpu(Gic *g, unsigned cpu)
         c->irq_lines = (c->irq_lines & ~mine) | lines;
         c->pending |= PEND_ASYNC;
         if (unlikely(HS_TRACE_ON && (g->m->trace & TRACE_GIC)) && trace_wanted(g->m->cpu[cpu], g->m->cpu[cpu]->el, g->m->cpu[cpu]->pc))
-            hs_log("gic: core %u lines%s%s%s%s", cpu, lines & CPU_LINE_IRQ ? " IRQ" : "",
+            trace_line(g->m, "gic: core %u lines%s%s%s%s", cpu, lines & CPU_LINE_IRQ ? " IRQ" : "",
                    lines & CPU_LINE_FIQ ? " FIQ" : "", lines & CPU_LINE_VIRQ ? " VIRQ" : "",
                    lines & CPU_LINE_VFIQ ? " VFIQ" : "");
     }

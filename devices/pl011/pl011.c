@@ -3,8 +3,14 @@
  * Model").  Transmission is instantaneous (the TX FIFO never fills); the RX
  * FIFO holds 32 entries.  Interrupts: RX, RT (receive timeout, raised with RX
  * here since bytes arrive at instruction boundaries) and TX.
+ *
+ * Console output: transmitted bytes go into OUT's stdio buffer and are
+ * flushed at the next round boundary (uart_tick) and before an idle wait
+ * for input, so a prompt without a newline reaches a pipe or file within
+ * one scheduler round, with no system call per byte.
  */
 #include <libfdt.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +18,7 @@
 #include <unistd.h>
 
 #include "devices/pl011/pl011.h"
+#include "machine/machine.h"
 
 /* Host input queue: bytes stamped with the global step at which they enter
  * the RX FIFO (uart_input_at); a record/replay layer stores these pairs. */
@@ -31,6 +38,7 @@ struct Pl011 {
     u64 base;                /* MMIO window, 4 KiB */
     u32 spi;                 /* interrupt, for the device tree */
     FILE *out;
+    bool out_pending;        /* bytes written to OUT since its last flush */
     IrqLine irq;
     u32 ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
     u8 rx[RX_FIFO];
@@ -106,8 +114,7 @@ static bool pl011_write(void *opaque, Cpu *cpu, u64 off, unsigned size, u64 val)
     switch (off) {
     case UARTDR:
         fputc((int)(val & 0xff), u->out);
-        if ((val & 0xff) == '\n')
-            fflush(u->out);
+        u->out_pending = true;   /* flushed at the round boundary (uart_tick) */
         u->ris |= INT_TX;   /* TX FIFO drained at once */
         update_irq(u);
         return true;
@@ -197,10 +204,20 @@ void pl011_set_recorder(Pl011 *u, void (*record)(void *opaque, u64 step, u8 byte
     u->record_opaque = opaque;
 }
 
+/* Write what the guest transmitted since the last flush through to the host. */
+static void flush_out(Pl011 *u)
+{
+    if (u->out_pending) {
+        u->out_pending = false;
+        fflush(u->out);
+    }
+}
+
 static void uart_tick(void *opaque, u64 now_ns)
 {
     Pl011 *u = opaque;
     (void)now_ns;
+    flush_out(u);
     if (u->host_fd >= 0 && u->rounds++ % POLL_ROUNDS == 0)
         poll_host(u);
     while (u->in_count && u->inq[u->in_head].step <= u->m->steps && u->rx_count < RX_FIFO) {
@@ -231,11 +248,12 @@ static bool uart_idle_wait(void *opaque, Machine *m)
 {
     Pl011 *u = opaque;
     (void)m;
+    flush_out(u);   /* the prompt the guest now waits behind */
     if (u->host_fd < 0)
         return false;
     struct pollfd p = {.fd = u->host_fd, .events = POLLIN};
-    if (poll(&p, 1, -1) < 0)
-        return false;
+    if (machine_idle_poll(&p, 1) < 0)
+        return errno == EINTR;   /* a caught signal: machine_run() ends the run */
     poll_host(u);
     return u->in_count != 0 || u->host_fd >= 0;
 }

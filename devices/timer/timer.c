@@ -59,7 +59,7 @@ static void update_at(Cpu *c, u64 pct)
         if (out != tc->out[t]) {
             tc->out[t] = out;
             if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_TIMER)) && trace_wanted(c, c->el, c->pc))
-                hs_log("timer: core %u PPI %u -> %d at count %llu", c->index, timer_ppi[t], out,
+                trace_line(c->m, "timer: core %u PPI %u -> %d at count %llu", c->index, timer_ppi[t], out,
                        (unsigned long long)pct);
             if (c->m->gic)
                 gic_set_input(c->m->gic, c->index, timer_ppi[t], out);

@@ -8,6 +8,7 @@
 
 #include "machine/virt/options.h"
 #include "machine/virt/virt.h"
+#include "machine/machine.h"
 #include "machine/record.h"
 #include "trace/digest.h"
 #include "trace/steplog.h"
@@ -111,6 +112,8 @@ int main(int argc, char **argv)
         return replay_diff_main(argv[2], argv[3]);
     VirtOptions o;
     int r = opt_parse(argc, argv, &o);
+    if (r == OPT_OK)
+        machine_catch_signals();   /* SIGINT/SIGTERM/SIGHUP end the run cleanly (machine_run) */
     int code = r == OPT_EXIT ? 0 : r != OPT_OK ? 1 : run_machine(&o, argc, argv);
     opt_free(&o);
     return code;
