@@ -24,7 +24,8 @@ bool opt_parse_u64(const char *s, u64 *v);
 
 /* Does ARG name an option that only observes a run (traces, checkpoints,
  * the debugger, --stats) or names the record itself (--record/--replay)?
- * Such options are left out of a record's command line (machine/record.c).  *NARGS, if NARGS is not NULL, gets the number of arguments
+ * Such options are left out of a record's command line (machine/record.c).
+ * *NARGS, if NARGS is not NULL, gets the number of arguments
  * the option occupies: 2 when it takes a value, else 1 (also for an ARG
  * that is no option).  Spellings as opt_parse() accepts them ("--gdb" is
  * "-gdb"). */
