@@ -497,8 +497,9 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             break;
         case O_SEMIHOSTING_CONFIG:
             if (!strstr(v, "enable=on"))
-                return fail("-semihosting-config %s: only enable=on is supported%s", v, "");
+                return fail("-semihosting-config %s: enable=on is required (arg=S may follow)%s", v, "");
             o->semihosting = true;
+            o->semihosting_config = v;
             break;
         case O_NOGRAPHIC:
             break;
