@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "devices/pl011/pl011.h"
+#include "firmware/semihosting/semihosting.h"
 #include "machine/record.h"
 #include "trace/digest.h"
 
@@ -13,7 +14,13 @@
 #define HS_VERSION "unknown"
 #endif
 
+/* Longest record line read: a semi line holds up to half this many bytes of a
+ * read, as hex. */
+#define REPLAY_LINE_MAX (1u << 22)
+
 static void record_input(void *opaque, u64 step, u8 byte);
+static void record_semi(void *opaque, u64 step, u32 op, const SemiResult *r);
+static bool replay_semi(void *opaque, u64 step, u32 op, SemiResult *r);
 
 typedef struct RecordState {
     FILE *f;
@@ -24,9 +31,21 @@ typedef struct ReplayIn {
     u8 byte;
 } ReplayIn;
 
+/* A recorded semihosting result (a "semi" line). */
+typedef struct ReplaySemi {
+    u64 step;
+    u32 op;
+    s64 ret;
+    int err;
+    u8 *data;
+    size_t len;
+} ReplaySemi;
+
 typedef struct ReplayState {
     ReplayIn *in;
     size_t n, next;
+    ReplaySemi *semi;
+    size_t nsemi, next_semi;
 } ReplayState;
 
 bool record_start(Machine *m, const char *args, const char *images, const char *path, u64 every,
@@ -51,6 +70,83 @@ bool record_start(Machine *m, const char *args, const char *images, const char *
     Device *d = machine_find_device(m, "pl011");
     if (d)
         pl011_set_recorder(d->opaque, record_input, m);
+    semihosting_set_io(m, record_semi, NULL, m);
+    return true;
+}
+
+/* Semihosting's recorder: "semi <step> <op> <result> <errno> <hex bytes or ->". */
+static void record_semi(void *opaque, u64 step, u32 op, const SemiResult *r)
+{
+    Machine *m = opaque;
+    RecordState *rs = m->record;
+    if (!rs)
+        return;
+    fprintf(rs->f, "semi %llu %u %lld %d ", (unsigned long long)step, op, (long long)r->ret, r->err);
+    if (!r->len)
+        fputc('-', rs->f);
+    for (size_t i = 0; i < r->len; i++)
+        fprintf(rs->f, "%02x", r->data[i]);
+    fputc('\n', rs->f);
+}
+
+/* Semihosting's replayer: the next "semi" line must be this call. */
+static bool replay_semi(void *opaque, u64 step, u32 op, SemiResult *r)
+{
+    Machine *m = opaque;
+    ReplayState *p = m->replay;
+    if (p->next_semi >= p->nsemi) {
+        fprintf(stderr, "hyperstep: replay diverges at step %llu: semihosting call 0x%x reads host input, "
+                "the recording has no more\n", (unsigned long long)step, op);
+        return false;
+    }
+    const ReplaySemi *e = &p->semi[p->next_semi];
+    if (e->step != step || e->op != op) {
+        fprintf(stderr, "hyperstep: replay diverges at step %llu: semihosting call 0x%x, the recording has "
+                "call 0x%x at step %llu\n", (unsigned long long)step, op, e->op, (unsigned long long)e->step);
+        return false;
+    }
+    p->next_semi++;
+    r->ret = e->ret;
+    r->err = e->err;
+    r->data = e->data;
+    r->len = e->len;
+    return true;
+}
+
+/* Parse a "semi" line into *E (data allocated); false if malformed. */
+static bool parse_semi(const char *line, ReplaySemi *e)
+{
+    unsigned long long step;
+    unsigned op;
+    long long rv;
+    int err, pos = 0;
+    if (sscanf(line, "semi %llu %u %lld %d %n", &step, &op, &rv, &err, &pos) != 4 || !pos)
+        return false;
+    const char *h = line + pos;
+    size_t hl = strcspn(h, "\n");
+    e->step = step;
+    e->op = op;
+    e->ret = rv;
+    e->err = err;
+    e->data = NULL;
+    e->len = 0;
+    if (hl == 1 && h[0] == '-')
+        return true;
+    if (hl % 2)
+        return false;
+    e->data = malloc(hl / 2 ? hl / 2 : 1);
+    if (!e->data)
+        return false;
+    for (size_t i = 0; i < hl / 2; i++) {
+        unsigned b;
+        if (sscanf(h + 2 * i, "%2x", &b) != 1) {
+            free(e->data);
+            e->data = NULL;
+            return false;
+        }
+        e->data[i] = (u8)b;
+    }
+    e->len = hl / 2;
     return true;
 }
 
@@ -101,42 +197,80 @@ static bool expect_line(FILE *f, const char *want_prefix, const char *now, const
     return true;
 }
 
+static void replay_free(ReplayState *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->nsemi; i++)
+        free(p->semi[i].data);
+    free(p->semi);
+    free(p->in);
+    free(p);
+}
+
 bool replay_start(Machine *m, const char *args, const char *images, const char *path,
                   char *err, size_t errlen)
 {
-    static char rec_images[8192], line[256];
+    static char rec_images[8192];
+    char *line = malloc(REPLAY_LINE_MAX);
+    if (!line) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "cannot read record file %s", path);
+        free(line);
         return false;
     }
-    bool ok = fgets(line, sizeof(line), f) && !strcmp(line, "hyperstep-record v1\n");
+    bool ok = fgets(line, REPLAY_LINE_MAX, f) && !strcmp(line, "hyperstep-record v1\n");
     if (!ok) {
         snprintf(err, errlen, "%s: not a hyperstep record (missing 'hyperstep-record v1')", path);
         fclose(f);
+        free(line);
         return false;
     }
     if (!expect_line(f, "version ", HS_VERSION, "the hyperstep version", path, err, errlen) ||
         !expect_line(f, "args ", args, "the command line", path, err, errlen)) {
         fclose(f);
+        free(line);
         return false;
     }
     /* Image lines up to the digest header. */
     size_t k = 0;
     rec_images[0] = 0;
-    while (fgets(line, sizeof(line), f) && strncmp(line, "hyperstep-digests", 17))
+    while (fgets(line, REPLAY_LINE_MAX, f) && strncmp(line, "hyperstep-digests", 17))
         k += (size_t)snprintf(rec_images + k, k < sizeof(rec_images) ? sizeof(rec_images) - k : 0, "%s", line);
     if (strcmp(rec_images, images)) {
         snprintf(err, errlen, "replay diverges before step 0: the images differ from the recording\n"
                  "  recorded:\n%s  now:\n%s", rec_images, images);
         fclose(f);
+        free(line);
         return false;
     }
     ReplayState *p = calloc(1, sizeof(*p));
-    size_t cap = 0;
-    while (p && fgets(line, sizeof(line), f)) {
+    size_t cap = 0, scap = 0;
+    while (p && fgets(line, REPLAY_LINE_MAX, f)) {
         unsigned long long s;
         unsigned b;
+        if (!strncmp(line, "semi ", 5)) {
+            if (p->nsemi == scap) {
+                scap = scap ? scap * 2 : 64;
+                ReplaySemi *n = realloc(p->semi, scap * sizeof(*n));
+                if (!n)
+                    break;
+                p->semi = n;
+            }
+            if (!parse_semi(line, &p->semi[p->nsemi])) {
+                snprintf(err, errlen, "%s: malformed semi line: %.80s", path, line);
+                fclose(f);
+                free(line);
+                replay_free(p);
+                return false;
+            }
+            p->nsemi++;
+            continue;
+        }
         if (sscanf(line, "in %llu %x", &s, &b) != 2)
             continue;
         if (p->n == cap) {
@@ -151,9 +285,11 @@ bool replay_start(Machine *m, const char *args, const char *images, const char *
         p->n++;
     }
     fclose(f);
+    free(line);
     if (!p)
         return false;
     m->replay = p;
+    semihosting_set_io(m, NULL, replay_semi, m);
     machine_add_clock(m, replay_tick, replay_deadline, m);
     /* The checkpoints: compared by the digest module, reading the same file. */
     FILE *e = fopen(path, "r");
@@ -175,8 +311,8 @@ void record_finish(Machine *m)
         m->record = NULL;
     }
     if (p) {
-        free(p->in);
-        free(p);
+        replay_free(p);
         m->replay = NULL;
     }
+    semihosting_set_io(m, NULL, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 /*
  * machine/record.h — record and replay of everything non-deterministic
- * that enters the guest.  Today that is host input to the UART: each byte is
- * stored with the global step at which it entered (uart_input_at).
+ * that enters the guest: host input to the UART (each byte with the global
+ * step at which it entered, uart_input_at) and the host-derived results of
+ * semihosting calls (firmware/semihosting/semihosting.h), each with the step
+ * of its call.
  *
  * --record F writes:
  *   hyperstep-record v1
@@ -10,10 +12,13 @@
  *   image <option> <file> <hash>          (one per loaded file)
  *   hyperstep-digests v1 every=N quantum=Q
  *   in <step> <byte hex>                  (host input, in order)
+ *   semi <step> <op> <result> <errno> <hex bytes, or ->   (semihosting)
  *   #<step> c<n> ... / #<step> mem=...    (determinism checkpoints)
  * --replay F checks version, arguments and image hashes (a difference is one
  * clear error naming it, exit 1), feeds the inputs at their steps instead of
- * reading the host, and compares every checkpoint: the first divergent step
+ * reading the host, gives semihosting its recorded results in call order
+ * (a call at another step or of another operation stops the run with exit
+ * status 5), and compares every checkpoint: the first divergent step
  * stops the run with exit status 5 and names the registers that differ.
  */
 #ifndef EMU_MACHINE_RECORD_H

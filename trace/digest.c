@@ -165,6 +165,20 @@ static int format_core(const Cpu *c, u64 step, char *buf, size_t n)
     return k;
 }
 
+/* Whether LINE (just read from F) is a host-input line of a record ("in",
+ * "semi"); the rest of a longer such line is consumed from F. */
+static bool skip_input_line(FILE *f, const char *line)
+{
+    if (strncmp(line, "in ", 3) && strncmp(line, "semi ", 5))
+        return false;
+    if (!strchr(line, '\n')) {
+        int ch;
+        while ((ch = fgetc(f)) != EOF && ch != '\n')
+            ;
+    }
+    return true;
+}
+
 /* Compare GOT with the next expected line; on a mismatch explain it. */
 static void compare(Machine *m, DigestState *d, const char *got)
 {
@@ -173,7 +187,7 @@ static void compare(Machine *m, DigestState *d, const char *got)
     do {   /* a record file interleaves input events ("in ...") with the digests */
         d->expect_line++;
         r = fgets(want, sizeof(want), d->expect);
-    } while (r && !strncmp(want, "in ", 3));
+    } while (r && skip_input_line(d->expect, want));
     if (!r) {
         fprintf(stderr, "hyperstep: digest mismatch: the run continues past the end of the expected "
                 "digests (line %u): %s\n", d->expect_line, got);
@@ -240,7 +254,7 @@ int digest_finish(Machine *m, int code)
     if (!d->failed && d->expect) {
         char want[2048];
         char *r;
-        while ((r = fgets(want, sizeof(want), d->expect)) && !strncmp(want, "in ", 3))
+        while ((r = fgets(want, sizeof(want), d->expect)) && skip_input_line(d->expect, want))
             ;
         if (r) {
             want[strcspn(want, "\n")] = 0;

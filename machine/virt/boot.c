@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "cpu/regs.h"
+#include "firmware/semihosting/semihosting.h"
 #include "machine/virt/virt.h"
 
 #define MiB (1ull << 20)
@@ -96,6 +97,7 @@ static bool put(Machine *m, u64 pa, const void *b, u64 len, const char *what, ch
                  (unsigned long long)len, (unsigned long long)pa);
         return false;
     }
+    semihosting_note_image(m, pa, len);
     return true;
 }
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "firmware/semihosting/semihosting.h"
 #include "machine/virt/virt.h"
 
 bool file_is_elf(const char *path)
@@ -103,6 +104,7 @@ bool load_elf(Machine *m, const char *path, u64 *entry, char *err, size_t errlen
             goto out;
         }
         phys_write_buf(m, ph.p_paddr, buf, ph.p_memsz);
+        semihosting_note_image(m, ph.p_paddr, ph.p_memsz);
         free(buf);
         loaded++;
     }
@@ -147,6 +149,7 @@ bool load_raw(Machine *m, const char *path, u64 pa, u64 *size, char *err, size_t
         return false;
     }
     phys_write_buf(m, pa, buf, len);
+    semihosting_note_image(m, pa, len);
     free(buf);
     fclose(f);
     if (size)

@@ -240,7 +240,8 @@ void opt_usage(FILE *f)
           "  -cpu cortex-a53      -smp N[,clusters=C,cores=K]     -m SIZE[M|G]\n"
           "  -kernel F  -bios F  -initrd F  -append S  -dtb F\n"
           "  -device loader,file=F[,addr=A][,cpu-num=N][,force-raw=on]   -device loader,addr=A,cpu-num=N\n"
-          "  -semihosting  -nographic  -serial stdio|mon:stdio|file:F|chardev:ID  -net none  -no-reboot\n"
+          "  -semihosting  -semihosting-config enable=on[,arg=S]...  -nographic  -net none  -no-reboot\n"
+          "  -serial stdio|mon:stdio|file:F|chardev:ID\n"
           "  -chardev stdio,id=ID[,mux=on]  -chardev file,id=ID,path=F\n"
           "  -d LIST (mapped to --trace)  -D FILE (= --trace-file)\n"
           "  -s (= -gdb tcp::1234)  -S (stop before the first instruction, wait for gdb)\n"
@@ -497,8 +498,9 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             break;
         case O_SEMIHOSTING_CONFIG:
             if (!strstr(v, "enable=on"))
-                return fail("-semihosting-config %s: only enable=on is supported%s", v, "");
+                return fail("-semihosting-config %s: enable=on is required (arg=S may follow)%s", v, "");
             o->semihosting = true;
+            o->semihosting_config = v;
             break;
         case O_NOGRAPHIC:
             break;

@@ -74,6 +74,36 @@ static u64 mpidr_for(const VirtOptions *o, unsigned i)
     return (u64)(i / per) << 8 | (i % per);
 }
 
+/* What SYS_GET_CMDLINE returns (as QEMU): the arg= parts of
+ * -semihosting-config joined by spaces if any, else the -kernel file name
+ * followed by the -append string. */
+static void semihosting_cmdline(const VirtOptions *o, char *buf, size_t n)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    const char *p = o->semihosting_config;
+    while (p && (p = strstr(p, "arg=")) != NULL) {
+        if (p != o->semihosting_config && p[-1] != ',') {
+            p += 4;
+            continue;
+        }
+        p += 4;
+        size_t len = strcspn(p, ",");
+        if (k + len + 2 <= n) {
+            if (k)
+                buf[k++] = ' ';
+            memcpy(buf + k, p, len);
+            k += len;
+            buf[k] = 0;
+        }
+        p += len;
+    }
+    if (k)
+        return;
+    snprintf(buf, n, "%s%s%s", o->kernel ? o->kernel : "", o->append && o->kernel ? " " : "",
+             o->append ? o->append : "");
+}
+
 Machine *virt_create(const VirtOptions *o)
 {
     char err[512];
@@ -125,8 +155,12 @@ Machine *virt_create(const VirtOptions *o)
     unsigned el = o->secure ? 3 : o->virtualization ? 2 : 1;
     m->boot_el = el;
     m->psci_conduit = o->secure ? CONDUIT_NONE : o->virtualization ? CONDUIT_SMC : CONDUIT_HVC;
-    if (o->semihosting)
-        semihosting_attach(m);
+    if (o->semihosting) {
+        char cmdline[4096];
+        semihosting_cmdline(o, cmdline, sizeof(cmdline));
+        if (!semihosting_attach(m, cmdline, o->rtc_epoch))
+            goto fail;
+    }
 
     /* Devices, in device-tree order (each writes its own node). */
     if (!psci_init(m))
@@ -200,5 +234,6 @@ void virt_destroy(Machine *m)
     if (!m)
         return;
     gdb_destroy(m);
+    semihosting_detach(m);
     machine_free(m);
 }

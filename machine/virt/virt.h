@@ -60,6 +60,7 @@ typedef struct VirtOptions {
     LoaderSpec loader[VIRT_MAX_LOADERS];
     unsigned nloaders;
     bool semihosting;
+    const char *semihosting_config;  /* -semihosting-config value (its arg= parts), or NULL */
     bool no_reboot;
     u32 trace;
     const char *trace_file;
