@@ -38,7 +38,8 @@ enum { FDT_GIC_SPI = 0, FDT_GIC_PPI = 1, FDT_IRQ_EDGE_RISING = 1, FDT_IRQ_LEVEL_
 /*
  * Operations of a device type.  Every pointer may be NULL (nothing to do).
  *   reset:   put the guest-visible state in its power-on value (machine
- *            reset; also called once after the machine is built).
+ *            reset, machine_reset_devices(); a constructor leaves the
+ *            device in that state already).
  *   fdt_node: write the device's node(s) into FDT (libfdt sequential-write
  *            calls fdt_begin_node()..fdt_end_node()); return 0 or a negative
  *            libfdt error.
