@@ -436,16 +436,34 @@ static void sys_close(SemiState *s, Cpu *c, u64 arg)
     ret(c, 0);
 }
 
+/* The parameter block {handle, buffer, length} of SYS_READ / SYS_WRITE at
+ * ARG into F, with the handle's file and the buffer checked: the whole
+ * buffer must be guest RAM reachable for writing (TO_GUEST, SYS_READ) or
+ * reading.  NULL after answering -1 with EFAULT or EBADF. */
+static SemiFile *io_args(SemiState *s, Cpu *c, u64 arg, u64 f[3], bool to_guest)
+{
+    if (!read_args(c, arg, f, 3)) {
+        fail(s, c, SEMI_EFAULT);
+        return NULL;
+    }
+    SemiFile *fl = handle(s, f[0]);
+    if (!fl) {
+        fail(s, c, SEMI_EBADF);
+        return NULL;
+    }
+    if (f[2] > c->m->ram_size || !guest_copy(c, f[1], NULL, f[2], to_guest)) {
+        fail(s, c, SEMI_EFAULT);
+        return NULL;
+    }
+    return fl;
+}
+
 static void sys_write(SemiState *s, Cpu *c, u64 arg)
 {
     u64 f[3];
-    if (!read_args(c, arg, f, 3))
-        return fail(s, c, SEMI_EFAULT);
-    SemiFile *fl = handle(s, f[0]);
+    SemiFile *fl = io_args(s, c, arg, f, false);
     if (!fl)
-        return fail(s, c, SEMI_EBADF);
-    if (f[2] > c->m->ram_size || !guest_copy(c, f[1], NULL, f[2], false))
-        return fail(s, c, SEMI_EFAULT);
+        return;
     if (fl->kind == SK_STDIN || fl->kind == SK_FEATURES)
         return fail(s, c, SEMI_EBADF);
     u8 *buf = malloc(f[2] ? f[2] : 1);
@@ -472,13 +490,9 @@ static void sys_write(SemiState *s, Cpu *c, u64 arg)
 static void sys_read(SemiState *s, Cpu *c, u64 arg)
 {
     u64 f[3];
-    if (!read_args(c, arg, f, 3))
-        return fail(s, c, SEMI_EFAULT);
-    SemiFile *fl = handle(s, f[0]);
+    SemiFile *fl = io_args(s, c, arg, f, true);
     if (!fl)
-        return fail(s, c, SEMI_EBADF);
-    if (f[2] > c->m->ram_size || !guest_copy(c, f[1], NULL, f[2], true))
-        return fail(s, c, SEMI_EFAULT);
+        return;
     if (fl->kind == SK_STDOUT || fl->kind == SK_STDERR)
         return fail(s, c, SEMI_EBADF);
     if (fl->kind == SK_FEATURES) {
