@@ -80,6 +80,8 @@ static char *kv(char *s, char **val)
     return s;
 }
 
+static int parse_loader(char *arg, VirtOptions *o);
+
 static int parse_machine(char *arg, VirtOptions *o)
 {
     char *save = NULL;
@@ -190,6 +192,151 @@ static int parse_chardev(char *arg, VirtOptions *o)
     return OPT_OK;
 }
 
+/* -drive file=F,if=none|pflash,format=raw[,id=ID][,unit=N][,readonly=on]
+ * [,cache=MODE][,snapshot=on][,media=disk] (QEMU's keys).  QEMU's default
+ * interface on virt is virtio-blk-pci, which needs PCI: if= is required. */
+static int parse_drive(char *arg, VirtOptions *o)
+{
+    if (o->ndrives >= VIRT_MAX_DRIVES)
+        return fail("-drive: too many drives (at most %d)%s", "16", "");
+    DriveSpec *d = &o->drive[o->ndrives];
+    memset(d, 0, sizeof(*d));
+    d->unit = -1;
+    const char *iface = NULL;
+    char *cur = arg, *k, *v;
+    while (opt_next_prop(&cur, &k, &v)) {
+        u64 x;
+        if (!v)
+            return fail("-drive: '%s' needs a value%s", k, "");
+        if (!strcmp(k, "file")) {
+            d->file = v;
+        } else if (!strcmp(k, "id")) {
+            d->id = v;
+        } else if (!strcmp(k, "if")) {
+            iface = v;
+        } else if (!strcmp(k, "format")) {
+            if (strcmp(v, "raw"))
+                return fail("-drive format=%s: only raw images are supported%s", v, "");
+        } else if (!strcmp(k, "unit")) {
+            if (!opt_parse_u64(v, &x) || x > 255)
+                return fail("-drive unit=%s: expected a unit number%s", v, "");
+            d->unit = (int)x;
+        } else if (!strcmp(k, "readonly")) {
+            if (!on_off(v, &d->readonly))
+                return fail("-drive readonly=%s: expected on or off%s", v, "");
+        } else if (!strcmp(k, "snapshot")) {
+            if (!on_off(v, &d->snapshot))
+                return fail("-drive snapshot=%s: expected on or off%s", v, "");
+        } else if (!strcmp(k, "cache")) {
+            if (strcmp(v, "writeback") && strcmp(v, "none") && strcmp(v, "writethrough") &&
+                strcmp(v, "directsync") && strcmp(v, "unsafe"))
+                return fail("-drive cache=%s: expected writeback, none, writethrough, directsync "
+                            "or unsafe%s", v, "");
+            d->cache = v;
+        } else if (!strcmp(k, "media")) {
+            if (strcmp(v, "disk"))
+                return fail("-drive media=%s: only media=disk is modelled%s", v, "");
+        } else {
+            return fail("-drive: unsupported option '%s'%s", k, "");
+        }
+    }
+    if (!d->file)
+        return fail("-drive: file=F is required%s%s", "", "");
+    if (!iface)
+        return fail("-drive file=%s: give if=none (with -device ...,drive=ID) or if=pflash; "
+                    "QEMU's default if=virtio needs PCI, which is not modelled%s", d->file, "");
+    if (!strcmp(iface, "none"))
+        d->iface = DRIVE_IF_NONE;
+    else if (!strcmp(iface, "pflash"))
+        d->iface = DRIVE_IF_PFLASH;
+    else
+        return fail("-drive if=%s: supported interfaces: none, pflash%s", iface, "");
+    if (d->iface == DRIVE_IF_NONE && !d->id)
+        return fail("-drive file=%s,if=none: needs id=ID for -device ...,drive=ID%s", d->file, "");
+    if (d->id && opt_find_drive(o, d->id))
+        return fail("-drive id=%s: duplicate id%s", d->id, "");
+    o->ndrives++;
+    return OPT_OK;
+}
+
+/* The -global names we model (DRIVER.PROP), NULL-terminated: a -global
+ * naming anything else is refused. */
+static const char *const known_globals[] = {
+    NULL,
+};
+
+/* -global DRIVER.PROP=VALUE */
+static int parse_global(char *arg, VirtOptions *o)
+{
+    if (o->nglobals >= VIRT_MAX_GLOBALS)
+        return fail("-global: too many (at most %s)%s", "16", "");
+    char *val;
+    char *name = kv(arg, &val);
+    char *dot = strchr(name, '.');
+    if (!val || !dot || dot == name || !dot[1])
+        return fail("-global %s: expected DRIVER.PROP=VALUE%s", arg, "");
+    size_t i;
+    for (i = 0; known_globals[i] && strcmp(known_globals[i], name); i++)
+        ;
+    if (!known_globals[i])
+        return fail("-global %s: property not modelled%s", name, "");
+    *dot = 0;
+    o->global[o->nglobals++] = (GlobalSpec){name, dot + 1, val};
+    return OPT_OK;
+}
+
+bool opt_next_prop(char **cursor, char **key, char **val)
+{
+    while (*cursor && **cursor == ',')
+        (*cursor)++;
+    if (!*cursor || !**cursor)
+        return false;
+    char *t = *cursor;
+    char *comma = strchr(t, ',');
+    if (comma) {
+        *comma = 0;
+        *cursor = comma + 1;
+    } else {
+        *cursor = NULL;
+    }
+    *key = kv(t, val);
+    return true;
+}
+
+const DriveSpec *opt_find_drive(const VirtOptions *o, const char *id)
+{
+    for (unsigned i = 0; i < o->ndrives; i++)
+        if (o->drive[i].id && !strcmp(o->drive[i].id, id))
+            return &o->drive[i];
+    return NULL;
+}
+
+const char *opt_global(const VirtOptions *o, const char *driver, const char *prop)
+{
+    for (unsigned i = o->nglobals; i-- > 0;)
+        if (!strcmp(o->global[i].driver, driver) && !strcmp(o->global[i].prop, prop))
+            return o->global[i].value;
+    return NULL;
+}
+
+/* -device DRIVER[,PROPS]: loader is parsed here; any other driver is kept
+ * for the board (virt_create) to build or refuse by name. */
+static int parse_device(char *arg, VirtOptions *o)
+{
+    size_t n = strcspn(arg, ",");
+    if (n == 6 && !strncmp(arg, "loader", 6))
+        return parse_loader(arg, o);
+    if (n == 0)
+        return fail("-device: expected DRIVER[,PROP=VALUE...]%s%s", "", "");
+    if (o->ndevices >= VIRT_MAX_DEVICES)
+        return fail("-device %s: too many devices (at most %s)", arg, "64");
+    DeviceSpec *d = &o->device[o->ndevices++];
+    d->driver = arg;
+    d->props = arg[n] ? arg + n + 1 : NULL;
+    arg[n] = 0;
+    return OPT_OK;
+}
+
 static int parse_loader(char *arg, VirtOptions *o)
 {
     if (o->nloaders >= VIRT_MAX_LOADERS)
@@ -240,6 +387,8 @@ void opt_usage(FILE *f)
           "  -cpu cortex-a53      -smp N[,clusters=C,cores=K]     -m SIZE[M|G]\n"
           "  -kernel F  -bios F  -initrd F  -append S  -dtb F\n"
           "  -device loader,file=F[,addr=A][,cpu-num=N][,force-raw=on]   -device loader,addr=A,cpu-num=N\n"
+          "  -drive file=F,if=none|pflash,format=raw[,id=ID][,unit=N][,readonly=on][,cache=M][,snapshot=on]\n"
+          "  -snapshot (writes to every -drive stay in memory)   -global DRIVER.PROP=VALUE\n"
           "  -semihosting  -semihosting-config enable=on[,arg=S]...  -nographic  -net none  -no-reboot\n"
           "  -serial stdio|mon:stdio|file:F|chardev:ID\n"
           "  -chardev stdio,id=ID[,mux=on]  -chardev file,id=ID,path=F\n"
@@ -325,7 +474,7 @@ typedef enum OptId {
     O_SERIAL, O_GDB_DEFAULT, O_GDB_WAIT, O_GDB, O_QEMU_LOG, O_TRACE_FILE, O_TRACE, O_TRACE_CORE,
     O_TRACE_EL, O_TRACE_RANGE, O_QUANTUM, O_STOP_AFTER, O_MPIDR_LAYOUT, O_PCTL_STARTUP, O_RTC_EPOCH,
     O_NO_STDIN, O_DIGEST_EVERY, O_DIGEST_FILE, O_RECORD, O_REPLAY, O_TARMAC, O_STEP_LOG,
-    O_EXPECT_DIGESTS, O_STATS,
+    O_EXPECT_DIGESTS, O_STATS, O_DRIVE, O_GLOBAL, O_SNAPSHOT,
 } OptId;
 
 /* Every option, one row per spelling.  NAME: as typed; QEMU's options
@@ -353,6 +502,9 @@ static const struct OptSpec {
     {"-append", O_APPEND, true, false},
     {"-dtb", O_DTB, true, false},
     {"-device", O_DEVICE, true, false},
+    {"-drive", O_DRIVE, true, false},
+    {"-global", O_GLOBAL, true, false},
+    {"-snapshot", O_SNAPSHOT, false, false},
     {"-semihosting", O_SEMIHOSTING, false, false},
     {"-semihosting-config", O_SEMIHOSTING_CONFIG, true, false},
     {"-nographic", O_NOGRAPHIC, false, false},
@@ -488,11 +640,32 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             char *s = own(o, v);
             if (!s)
                 return fail("%s %s: too many -M/-device options", a, v);
-            int r = parse_loader(s, o);
+            int r = parse_device(s, o);
             if (r != OPT_OK)
                 return r;
             break;
         }
+        case O_DRIVE: {
+            char *s = own(o, v);
+            if (!s)
+                return fail("%s %s: too many option arguments", a, v);
+            int r = parse_drive(s, o);
+            if (r != OPT_OK)
+                return r;
+            break;
+        }
+        case O_GLOBAL: {
+            char *s = own(o, v);
+            if (!s)
+                return fail("%s %s: too many option arguments", a, v);
+            int r = parse_global(s, o);
+            if (r != OPT_OK)
+                return r;
+            break;
+        }
+        case O_SNAPSHOT:
+            o->snapshot = true;
+            break;
         case O_SEMIHOSTING:
             o->semihosting = true;
             break;
@@ -643,6 +816,8 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             break;
         }
     }
+    for (unsigned i = 0; o->snapshot && i < o->ndrives; i++)
+        o->drive[i].snapshot = true;
     if (o->gdb_wait && !o->gdb)
         return fail("-S (start stopped) needs a debugger connection: add -s or -gdb DEV%s%s", "", "");
     if (o->record && o->replay)

@@ -22,6 +22,15 @@ void opt_usage(FILE *f);
  * or overflow. */
 bool opt_parse_u64(const char *s, u64 *v);
 
+/* Walk the "k=v,k=v" list at *CURSOR (a -device's props; modified in
+ * place): the next key in *KEY and its value in *VAL (NULL for a bare
+ * "k").  False at the end.  *CURSOR may be NULL (no props). */
+bool opt_next_prop(char **cursor, char **key, char **val);
+/* The -drive with id=ID, or NULL. */
+const DriveSpec *opt_find_drive(const VirtOptions *o, const char *id);
+/* The value of -global DRIVER.PROP=V (the last one given), or NULL. */
+const char *opt_global(const VirtOptions *o, const char *driver, const char *prop);
+
 /* Does ARG name an option that only observes a run (traces, checkpoints,
  * the debugger, --stats) or names the record itself (--record/--replay)?
  * Such options are left out of a record's command line (machine/record.c).

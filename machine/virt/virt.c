@@ -104,6 +104,37 @@ static void semihosting_cmdline(const VirtOptions *o, char *buf, size_t n)
              o->append ? o->append : "");
 }
 
+/* A -device driver the board builds: CREATE makes the device from D's
+ * properties (opt_next_prop) or returns false with one message in ERR. */
+typedef struct VirtDeviceType {
+    const char *driver;   /* QEMU's name */
+    bool (*create)(Machine *m, const VirtOptions *o, const DeviceSpec *d, char *err, size_t n);
+} VirtDeviceType;
+
+/* Every -device driver of the board, NULL-terminated. */
+static const VirtDeviceType virt_device_types[] = {
+    {NULL, NULL},
+};
+
+/* Build the -device devices in command-line order; false + ERR naming the
+ * first driver we do not model or that fails. */
+static bool virt_create_devices(Machine *m, const VirtOptions *o, char *err, size_t n)
+{
+    for (unsigned i = 0; i < o->ndevices; i++) {
+        const DeviceSpec *d = &o->device[i];
+        const VirtDeviceType *t = virt_device_types;
+        while (t->driver && strcmp(t->driver, d->driver))
+            t++;
+        if (!t->driver) {
+            snprintf(err, n, "-device %s: device not modelled on this board", d->driver);
+            return false;
+        }
+        if (!t->create(m, o, d, err, n))
+            return false;
+    }
+    return true;
+}
+
 Machine *virt_create(const VirtOptions *o)
 {
     char err[512];
@@ -193,6 +224,15 @@ Machine *virt_create(const VirtOptions *o)
     if (!pl031_create(m, map[VIRT_RTC].base, virt_irqmap[VIRT_RTC], (u32)o->rtc_epoch,
                       gic_spi_line(m, virt_irqmap[VIRT_RTC])))
         goto fail;
+
+    if (!virt_create_devices(m, o, err, sizeof(err)))
+        goto fail_msg;
+    for (unsigned i = 0; i < o->ndrives; i++)
+        if (o->drive[i].iface == DRIVE_IF_PFLASH) {
+            snprintf(err, sizeof(err), "-drive file=%s,if=pflash: CFI flash is not modelled yet",
+                     o->drive[i].file);
+            goto fail_msg;
+        }
 
     /* Images, device tree and the boot core's registers (boot.c). */
     if (!virt_boot(m, o, err, sizeof(err)))

@@ -38,6 +38,9 @@ extern const u32 virt_irqmap[VIRT_MAP_N];
 #define VIRT_PCTL_BASE (virt_memmap[VIRT_PCTL].base)
 
 #define VIRT_MAX_LOADERS 16
+#define VIRT_MAX_DRIVES 16
+#define VIRT_MAX_DEVICES 64
+#define VIRT_MAX_GLOBALS 16
 
 /* One -device loader,... */
 typedef struct LoaderSpec {
@@ -47,6 +50,40 @@ typedef struct LoaderSpec {
     int cpu_num;        /* -1 if not given */
     bool force_raw;
 } LoaderSpec;
+
+/* -drive interface (QEMU's if=): the ones we model. */
+typedef enum DriveIf {
+    DRIVE_IF_NONE,      /* if=none: used by a -device ...,drive=ID */
+    DRIVE_IF_PFLASH,    /* if=pflash: CFI flash bank UNIT (0, 1) */
+} DriveIf;
+
+/* One -drive file=F,if=none|pflash,format=raw[,id=ID][,unit=N][,readonly=on]
+ * [,cache=MODE][,snapshot=on] (QEMU's spelling).  Only raw images: other
+ * formats are refused while parsing. */
+typedef struct DriveSpec {
+    const char *id;      /* id=, NULL if not given */
+    const char *file;    /* file= (required) */
+    DriveIf iface;
+    int unit;            /* unit=, -1 if not given */
+    bool readonly;       /* readonly=on */
+    bool snapshot;       /* snapshot=on or -snapshot: writes stay in memory */
+    const char *cache;   /* cache= as given (writeback, none, writethrough, directsync, unsafe), or NULL */
+} DriveSpec;
+
+/* One -device DRIVER[,PROPS] other than `loader` (which is LoaderSpec).
+ * The board looks DRIVER up among the devices it models and refuses any
+ * other by name; PROPS ("k=v,k=v", NULL if none) is walked with
+ * opt_next_prop() (machine/virt/options.h). */
+typedef struct DeviceSpec {
+    const char *driver;
+    char *props;
+} DeviceSpec;
+
+/* One -global DRIVER.PROP=VALUE; only the names in options.c's
+ * known_globals[] are accepted. */
+typedef struct GlobalSpec {
+    const char *driver, *prop, *value;
+} GlobalSpec;
 
 typedef struct VirtOptions {
     unsigned smp;               /* cores */
@@ -59,6 +96,13 @@ typedef struct VirtOptions {
     const char *kernel, *bios, *initrd, *append, *dtb, *dump_dtb;
     LoaderSpec loader[VIRT_MAX_LOADERS];
     unsigned nloaders;
+    DriveSpec drive[VIRT_MAX_DRIVES];     /* -drive, in command-line order */
+    unsigned ndrives;
+    DeviceSpec device[VIRT_MAX_DEVICES];  /* -device other than loader, in order */
+    unsigned ndevices;
+    GlobalSpec global[VIRT_MAX_GLOBALS];  /* -global */
+    unsigned nglobals;
+    bool snapshot;              /* -snapshot: every -drive as snapshot=on */
     bool semihosting;
     const char *semihosting_config;  /* -semihosting-config value (its arg= parts), or NULL */
     bool no_reboot;
@@ -89,7 +133,7 @@ typedef struct VirtOptions {
     u64 trace_lo, trace_hi;
     /* Copies of option arguments that fields above point into (-M,
      * -device); freed by opt_free() (machine/virt/options.h). */
-    char *owned[VIRT_MAX_LOADERS + 8];
+    char *owned[VIRT_MAX_LOADERS + VIRT_MAX_DRIVES + VIRT_MAX_DEVICES + VIRT_MAX_GLOBALS + 8];
     unsigned nowned;
 } VirtOptions;
 

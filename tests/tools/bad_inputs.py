@@ -72,6 +72,15 @@ def main():
         (['-serial', 'chardev:nope', '-kernel', good], ['chardev:nope']),
         (['-chardev', 'socket,id=c0', '-kernel', good], ['socket']),
         (['-dtb', path('tiny.elf'), '-kernel', good], ['device tree']),
+        (['-drive', 'file=x.img', '-kernel', good], ['if=']),
+        (['-drive', 'file=x.img,if=none,format=qcow2,id=d', '-kernel', good], ['qcow2']),
+        (['-drive', 'file=x.img,if=scsi,id=d', '-kernel', good], ['if=scsi']),
+        (['-drive', 'if=none,id=d', '-kernel', good], ['file=']),
+        (['-drive', 'file=x.img,if=none', '-kernel', good], ['id=']),
+        (['-drive', 'file=x.img,if=none,id=d,cache=fast', '-kernel', good], ['cache=fast']),
+        (['-global', 'frob.prop=1', '-kernel', good], ['frob.prop']),
+        (['-global', 'nodot=1', '-kernel', good], ['nodot']),
+        (['-device', 'frobnicator,x=1', '-kernel', good], ['frobnicator']),
     ]
     passed = sum(run(hs, a, w) for a, w in cases)
     failed = len(cases) - passed

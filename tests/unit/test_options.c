@@ -130,3 +130,31 @@ TEST(options_double_dash)
     ASSERT_EQ(opt_parse(2, bad, &o), OPT_ERROR);
     opt_free(&o);
 }
+
+/* -drive, -device DRIVER,PROPS, -global and -snapshot land in VirtOptions
+ * as the board reads them. */
+TEST(options_drive_device_global)
+{
+    char *argv[] = {
+        "hyperstep", "-drive", "file=a.img,if=none,format=raw,id=hd,readonly=on",
+        "-drive", "if=pflash,unit=1,file=vars.fd", "-device", "virtio-blk-device,drive=hd,bus=virtio-mmio-bus.3",
+        "-device", "virtio-rng-device", "-snapshot", "-kernel", "x.elf", NULL,
+    };
+    VirtOptions o;
+    ASSERT_EQ(opt_parse(ARRAY_SIZE(argv) - 1, argv, &o), OPT_OK);
+    ASSERT_EQ(o.ndrives, 2u);
+    const DriveSpec *d = opt_find_drive(&o, "hd");
+    ASSERT_TRUE(d == &o.drive[0]);
+    ASSERT_TRUE(!strcmp(d->file, "a.img") && d->iface == DRIVE_IF_NONE && d->readonly && d->snapshot);
+    ASSERT_TRUE(o.drive[1].iface == DRIVE_IF_PFLASH && o.drive[1].unit == 1 && !o.drive[1].id);
+    ASSERT_TRUE(!opt_find_drive(&o, "nope"));
+    ASSERT_EQ(o.ndevices, 2u);
+    ASSERT_TRUE(!strcmp(o.device[0].driver, "virtio-blk-device"));
+    char *cur = o.device[0].props, *k, *v;
+    ASSERT_TRUE(opt_next_prop(&cur, &k, &v) && !strcmp(k, "drive") && !strcmp(v, "hd"));
+    ASSERT_TRUE(opt_next_prop(&cur, &k, &v) && !strcmp(k, "bus") && !strcmp(v, "virtio-mmio-bus.3"));
+    ASSERT_TRUE(!opt_next_prop(&cur, &k, &v));
+    ASSERT_TRUE(!strcmp(o.device[1].driver, "virtio-rng-device") && !o.device[1].props);
+    ASSERT_TRUE(!opt_global(&o, "virtio-mmio", "force-legacy"));
+    opt_free(&o);
+}
