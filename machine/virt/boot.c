@@ -116,7 +116,10 @@ static void *make_dtb(Machine *m, const VirtOptions *o, u64 initrd, u64 initrd_l
     u8 *raw = read_file(o->dtb, &len, false, err, errlen);
     if (!raw)
         return NULL;
-    if (len < sizeof(struct fdt_header) || fdt_check_header(raw) || fdt_totalsize(raw) > len) {
+    /* fdt_check_full: the header and every block and tag, so that
+     * fdt_open_into() and the edits below only see a consistent blob. */
+    if (len < sizeof(struct fdt_header) || fdt_check_header(raw) || fdt_totalsize(raw) > len ||
+        fdt_check_full(raw, len)) {
         snprintf(err, errlen, "%s: not a valid device tree blob", o->dtb);
         free(raw);
         return NULL;
