@@ -352,13 +352,17 @@ void trace_sched(Cpu *c, const char *what)
 
 void trace_unimplemented(Cpu *c, const char *what)
 {
-    /* FNV-1a of the message; log each distinct one once. */
+    /* FNV-1a of the message; log each distinct one once.  Once the table
+     * of logged messages is full, one last line says so and the rest are
+     * not logged (a guest executing random words would otherwise flood
+     * stderr); --trace exc still shows every exception taken. */
     u64 h = 1469598103934665603ull;
     for (const char *p = what; *p; p++)
         h = (h ^ (u8)*p) * 1099511628211ull;
     h |= 1;
     Machine *m = c->m;
-    for (unsigned i = 0; i < ARRAY_SIZE(m->unimp_seen); i++) {
+    unsigned i;
+    for (i = 0; i < ARRAY_SIZE(m->unimp_seen); i++) {
         if (m->unimp_seen[i] == h)
             return;
         if (!m->unimp_seen[i]) {
@@ -366,6 +370,11 @@ void trace_unimplemented(Cpu *c, const char *what)
             break;
         }
     }
+    if (i == ARRAY_SIZE(m->unimp_seen))
+        return;
     fprintf(stderr, "hyperstep: core %u EL%u PC=0x%llx: %s -> UNDEFINED\n", c->index, c->el,
             (unsigned long long)c->pc, what);
+    if (i == ARRAY_SIZE(m->unimp_seen) - 1)
+        fprintf(stderr, "hyperstep: %u different UNDEFINED causes logged; further ones are not "
+                "(--trace exc shows every exception)\n", i + 1);
 }
