@@ -118,8 +118,19 @@ bool rsp_accept(GdbStub *s)
     if (fd < 0)
         return false;
     if (s->conn_fd >= 0) {
-        /* One debugger at a time: refuse the newcomer. */
+        /* One debugger at a time: tell the newcomer why (an RSP error
+         * packet with text, which gdb prints) and close it. */
+        static const char body[] = "E.hyperstep: another debugger is connected (one at a time)";
+        char pkt[sizeof(body) + 8];
+        u8 sum = 0;
+        for (const char *p = body; *p; p++)
+            sum = (u8)(sum + (u8)*p);
+        int n = snprintf(pkt, sizeof(pkt), "$%s#%02x", body, sum);
+        /* Best effort: the newcomer is closed whether or not this arrives. */
+        ssize_t sent = send(fd, pkt, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+        (void)sent;
         close(fd);
+        hs_log("hyperstep: gdb: refused a second debugger connection (one at a time)");
         return false;
     }
     rsp_set_nonblock(fd);

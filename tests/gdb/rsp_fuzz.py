@@ -110,6 +110,22 @@ def main():
         assert b'PacketSize' in c.cmd('qSupported:swbreak+;hwbreak+')
         assert c.cmd('?').startswith(b'T05thread:1;')
         before = snapshot(c, 4)
+        # A second debugger is refused with a reason and closed; the first
+        # keeps its connection.
+        c2 = Conn(port)
+        try:
+            r2 = c2.reply(10)
+            if b'another debugger is connected' not in r2:
+                problems.append('second connection: unexpected reply %r' % r2[:80])
+            try:
+                c2.reply(2)
+                problems.append('second connection: not closed')
+            except (EOFError, ConnectionResetError):
+                pass
+        except Exception as e:   # noqa: BLE001
+            problems.append('second connection: %r' % e)
+        c2.s.close()
+        assert c.cmd('?').startswith(b'T05'), 'first connection lost after a refused second one'
 
         def expect(raw, accept, what):
             c.send(raw)
