@@ -72,6 +72,10 @@ def main():
         (['-serial', 'chardev:nope', '-kernel', good], ['chardev:nope']),
         (['-chardev', 'socket,id=c0', '-kernel', good], ['socket']),
         (['-dtb', path('tiny.elf'), '-kernel', good], ['device tree']),
+        (['--powerdown-at', 'soon', '-kernel', good], ['--powerdown-at']),
+        (['-serial', 'stdio', '-serial', 'stdio', '-serial', 'stdio', '-kernel', good], ['-serial', 'at most two']),
+        (['-M', 'virt,secure=on', '-serial', 'stdio', '-serial', 'file:' + path('nodir/x'), '-kernel', good],
+         ['nodir/x']),
     ]
     passed = sum(run(hs, a, w) for a, w in cases)
     failed = len(cases) - passed
