@@ -82,9 +82,11 @@ static int gic_fdt(void *opaque, void *fdt, const FdtCtx *ctx)
         if ((r = fdt_property(fdt, "compatible", gcompat, sizeof(gcompat))) < 0 ||
             (r = fdt_prop_u64s(fdt, "reg", greg, cfg->virtualization ? 8 : 4)) < 0)
             return r;
-        maint[2] |= ((1u << g->ncpu) - 1) << 8;
+        /* QEMU writes the maintenance PPI without a CPU mask. */
     } else {
-        u64 greg[4] = {cfg->dist_base, 0x10000, cfg->redist_base, (u64)g->ncpu * 0x20000};
+        /* The whole redistributor region, as QEMU (frames end at GICR_TYPER.Last). */
+        u64 greg[4] = {cfg->dist_base, 0x10000, cfg->redist_base,
+                       cfg->redist_size ? cfg->redist_size : (u64)g->ncpu * 0x20000};
         if ((r = fdt_property_string(fdt, "compatible", "arm,gic-v3")) < 0 ||
             (r = fdt_property_u32(fdt, "#redistributor-regions", 1)) < 0 ||
             (r = fdt_prop_u64s(fdt, "reg", greg, 4)) < 0)

@@ -27,6 +27,7 @@ typedef struct GicConfig {
     u64 dist_base;          /* GICD, 64 KiB */
     u64 cpu_base, hyp_base, vcpu_base;   /* GICv2: GICC, GICH, GICV, 64 KiB each */
     u64 redist_base;        /* GICv3: one 128 KiB redistributor frame pair per core */
+    u64 redist_size;        /* GICv3: the redistributor region the DT describes (0: the cores' frames) */
 } GicConfig;
 
 /* Create the GIC described by CFG for all of M's cores, map its frames and

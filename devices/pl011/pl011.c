@@ -37,7 +37,8 @@ enum { INT_RX = 1 << 4, INT_TX = 1 << 5, INT_RT = 1 << 6 };
 struct Pl011 {
     u64 base;                /* MMIO window, 4 KiB */
     u32 spi;                 /* interrupt, for the device tree */
-    FILE *out;
+    FILE *out;                  /* NULL: transmitted bytes are discarded */
+    bool secure;                /* Secure-only window, "disabled" for the Normal world in the DT */
     bool out_pending;        /* bytes written to OUT since its last flush */
     IrqLine irq;
     u32 ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
@@ -113,8 +114,10 @@ static bool pl011_write(void *opaque, Cpu *cpu, u64 off, unsigned size, u64 val)
     (void)size;
     switch (off) {
     case UARTDR:
-        fputc((int)(val & 0xff), u->out);
-        u->out_pending = true;   /* flushed at the round boundary (uart_tick) */
+        if (u->out) {
+            fputc((int)(val & 0xff), u->out);
+            u->out_pending = true;
+        }   /* flushed at the round boundary (uart_tick) */
         u->ris |= INT_TX;   /* TX FIFO drained at once */
         update_irq(u);
         return true;
@@ -321,6 +324,9 @@ static int pl011_fdt(void *opaque, void *fdt, const FdtCtx *ctx)
         (e = fdt_prop_reg(fdt, u->base, 0x1000)) < 0 || (e = fdt_prop_spi(fdt, u->spi, FDT_IRQ_LEVEL_HIGH)) < 0 ||
         (e = fdt_prop_cells(fdt, "clocks", clk, 2)) < 0 || (e = fdt_property(fdt, "clock-names", cn, sizeof(cn))) < 0)
         return e;
+    if (u->secure && ((e = fdt_property_string(fdt, "status", "disabled")) < 0 ||
+                      (e = fdt_property_string(fdt, "secure-status", "okay")) < 0))
+        return e;
     return fdt_end_node(fdt);
 }
 
@@ -344,7 +350,7 @@ static const DeviceOps pl011_ops = {
     .destroy = pl011_destroy,
 };
 
-Pl011 *pl011_create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq)
+static Pl011 *create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq, bool secure)
 {
     Pl011 *u = calloc(1, sizeof(*u));
     if (!u)
@@ -355,6 +361,7 @@ Pl011 *pl011_create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq)
     u->irq = irq;
     u->m = m;
     u->host_fd = -1;
+    u->secure = secure;
     u->cr = 0x300;   /* TXE|RXE at reset (DDI 0183G 3.3.8) */
     u->ifls = 0x12;
     char name[32];
@@ -367,10 +374,20 @@ Pl011 *pl011_create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq)
         return NULL;
     }
     device_add_irq(d, 32 + spi);
-    if (!device_map_mmio(m, d, "pl011", base, 0x1000, pl011_read, pl011_write, false))
+    if (!device_map_mmio(m, d, "pl011", base, 0x1000, pl011_read, pl011_write, secure))
         return NULL;   /* the registry frees U (and closes OUT) */
     machine_add_clock(m, uart_tick, uart_deadline, u);
     return u;
+}
+
+Pl011 *pl011_create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq)
+{
+    return create(m, base, spi, out, irq, false);
+}
+
+Pl011 *pl011_create_secure(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq)
+{
+    return create(m, base, spi, out, irq, true);
 }
 
 /* ---- save / load (pl011.h: pl011_save, pl011_load) ---- */

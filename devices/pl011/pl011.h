@@ -17,6 +17,12 @@ typedef struct Pl011 Pl011;
  * the UART's from the call on, also when creation fails), and
  * restoring a terminal put in raw mode.  Returns NULL after logging. */
 Pl011 *pl011_create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq);
+/* The same for a UART of the Secure world (QEMU virt's Secure UART): its
+ * window is reachable from the Secure PA space only, its DT node says
+ * status = "disabled", secure-status = "okay".  OUT may be NULL: the bytes
+ * are discarded (QEMU's PL011 without a chardev).  Host input goes to the
+ * first UART created (uart_input_at), not to this one. */
+Pl011 *pl011_create_secure(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq);
 /* Connect the interrupt output after creation (the GIC is made later). */
 void pl011_set_irq(Pl011 *u, IrqLine irq);
 /* Offer one received byte (host input at a deterministic step); false if

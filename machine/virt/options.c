@@ -390,7 +390,7 @@ void opt_usage(FILE *f)
           "  -drive file=F,if=none|pflash,format=raw[,id=ID][,unit=N][,readonly=on][,cache=M][,snapshot=on]\n"
           "  -snapshot (writes to every -drive stay in memory)   -global DRIVER.PROP=VALUE\n"
           "  -semihosting  -semihosting-config enable=on[,arg=S]...  -nographic  -net none  -no-reboot\n"
-          "  -serial stdio|mon:stdio|file:F|chardev:ID\n"
+          "  -serial stdio|mon:stdio|file:F|chardev:ID   (a second -serial: the Secure UART, secure=on)\n"
           "  -chardev stdio,id=ID[,mux=on]  -chardev file,id=ID,path=F\n"
           "  -d LIST (mapped to --trace)  -D FILE (= --trace-file)\n"
           "  -s (= -gdb tcp::1234)  -S (stop before the first instruction, wait for gdb)\n"
@@ -410,6 +410,7 @@ void opt_usage(FILE *f)
           "  --stop-after N       stop after N steps of virtual instruction time (exit 4)\n"
           "  --rtc-epoch S        PL031 RTC reads S seconds at reset (default 1700000000)\n"
           "  --no-stdin           do not feed host stdin to the UART\n"
+          "  --powerdown-at N     press the gpio-keys power key (PL061 pin 3) at step N (repeatable)\n"
           "  --digest-every N     print a state digest of every core and of memory written every N steps\n"
           "  --digest-file F      write the digests to F instead of the trace output\n"
           "  --expect-digests F   compare with stored digests; first difference -> exit 5\n"
@@ -474,7 +475,7 @@ typedef enum OptId {
     O_SERIAL, O_GDB_DEFAULT, O_GDB_WAIT, O_GDB, O_QEMU_LOG, O_TRACE_FILE, O_TRACE, O_TRACE_CORE,
     O_TRACE_EL, O_TRACE_RANGE, O_QUANTUM, O_STOP_AFTER, O_MPIDR_LAYOUT, O_PCTL_STARTUP, O_RTC_EPOCH,
     O_NO_STDIN, O_DIGEST_EVERY, O_DIGEST_FILE, O_RECORD, O_REPLAY, O_TARMAC, O_STEP_LOG,
-    O_EXPECT_DIGESTS, O_STATS, O_DRIVE, O_GLOBAL, O_SNAPSHOT,
+    O_EXPECT_DIGESTS, O_STATS, O_DRIVE, O_GLOBAL, O_SNAPSHOT, O_POWERDOWN_AT,
 } OptId;
 
 /* Every option, one row per spelling.  NAME: as typed; QEMU's options
@@ -532,6 +533,7 @@ static const struct OptSpec {
     {"--pctl-startup", O_PCTL_STARTUP, true, false},
     {"--rtc-epoch", O_RTC_EPOCH, true, false},
     {"--no-stdin", O_NO_STDIN, false, false},
+    {"--powerdown-at", O_POWERDOWN_AT, true, false},
     {"--digest-every", O_DIGEST_EVERY, true, true},
     {"--digest-file", O_DIGEST_FILE, true, true},
     {"--record", O_RECORD, true, true},
@@ -698,22 +700,29 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
                 return r;
             break;
         }
-        case O_SERIAL:
+        case O_SERIAL: {
+            /* The first -serial is the UART's, the second the Secure UART's
+             * (secure=on), as QEMU's serial_hd(0) / serial_hd(1). */
+            if (o->nserials == 2)
+                return fail("-serial %s: at most two -serial options (UART, Secure UART)%s", v, "");
+            const char **dst = o->nserials == 0 ? &o->serial_file : &o->secure_serial_file;
             if (!strcmp(v, "stdio") || !strcmp(v, "mon:stdio")) {
-                o->serial_file = NULL;
+                *dst = NULL;
             } else if (!strncmp(v, "file:", 5)) {
-                o->serial_file = v + 5;
+                *dst = v + 5;
             } else if (!strncmp(v, "chardev:", 8)) {
                 unsigned k;
                 for (k = 0; k < o->nchardevs && strcmp(o->chardev[k].id, v + 8); k++)
                     ;
                 if (k == o->nchardevs)
                     return fail("-serial %s: no -chardev with id=%s defined before it", v, v + 8);
-                o->serial_file = o->chardev[k].path;
+                *dst = o->chardev[k].path;
             } else {
                 return fail("-serial %s: supported: stdio, mon:stdio, file:F, chardev:ID%s", v, "");
             }
+            o->nserials++;
             break;
+        }
         case O_GDB_DEFAULT:
             o->gdb = "tcp::1234";
             break;
@@ -787,6 +796,13 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             break;
         case O_NO_STDIN:
             o->no_stdin = true;
+            break;
+        case O_POWERDOWN_AT:
+            if (o->npowerdown == ARRAY_SIZE(o->powerdown_at))
+                return fail("--powerdown-at %s: at most 8 presses%s", v, "");
+            if (!opt_parse_u64(v, &o->powerdown_at[o->npowerdown]))
+                return fail("--powerdown-at %s: expected a step count%s", v, "");
+            o->npowerdown++;
             break;
         case O_DIGEST_EVERY:
             if (!opt_parse_u64(v, &o->digest_every) || !o->digest_every)

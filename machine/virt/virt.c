@@ -15,6 +15,7 @@
 #include "devices/gic/gic.h"
 #include "devices/pctl/pctl.h"
 #include "devices/pl011/pl011.h"
+#include "devices/pl061/pl061.h"
 #include "devices/rtc/pl031.h"
 #include "devices/timer/timer.h"
 #include "firmware/psci/psci.h"
@@ -32,8 +33,11 @@ const VirtMemMapEntry virt_memmap[VIRT_MAP_N] = {
     [VIRT_GIC_REDIST] = {0x080a0000, 0x00f60000},
     [VIRT_UART] = {0x09000000, 0x00001000},
     [VIRT_RTC] = {0x09010000, 0x00001000},
+    [VIRT_GPIO] = {0x09030000, 0x00001000},
     [VIRT_SECURE_UART] = {0x09040000, 0x00001000},
+    [VIRT_SECURE_GPIO] = {0x090b0000, 0x00001000},
     [VIRT_PCTL] = {0x090c0000, 0x00001000},
+    [VIRT_PLATFORM_BUS] = {0x0c000000, 0x02000000},
     [VIRT_SECURE_MEM] = {0x0e000000, 0x01000000},
     [VIRT_MEM] = {0x40000000, 0},   /* size: -m */
 };
@@ -41,6 +45,9 @@ const VirtMemMapEntry virt_memmap[VIRT_MAP_N] = {
 const u32 virt_irqmap[VIRT_MAP_N] = {
     [VIRT_UART] = 1,
     [VIRT_RTC] = 2,
+    [VIRT_GPIO] = 7,
+    [VIRT_SECURE_UART] = 8,
+    [VIRT_SECURE_GPIO] = 0,   /* none in QEMU's a15irqmap: its PL061 is wired to SPI 0 */
 };
 
 void virt_default_options(VirtOptions *o)
@@ -198,16 +205,20 @@ Machine *virt_create(const VirtOptions *o)
         goto fail;
     if (m->psci_conduit == CONDUIT_NONE && !pctl_create(m, map[VIRT_PCTL].base, 0))
         goto fail;
-    if (!virt_add_cpus_node(m) || !timer_attach(m))
+    if (!virt_add_cpus_node(m, o->clusters) || !timer_attach(m))
         goto fail;
     GicConfig gc = {
         .version = o->gic_version, .security = o->secure, .virtualization = o->virtualization,
         .dist_base = map[VIRT_GIC_DIST].base, .cpu_base = map[VIRT_GIC_CPU].base,
         .hyp_base = map[VIRT_GIC_HYP].base, .vcpu_base = map[VIRT_GIC_VCPU].base,
-        .redist_base = map[VIRT_GIC_REDIST].base,
+        .redist_base = map[VIRT_GIC_REDIST].base, .redist_size = map[VIRT_GIC_REDIST].size,
     };
-    if (!gic_create(m, &gc) || !virt_add_apb_clock(m))
+    if (!gic_create(m, &gc) || !virt_add_pmu_node(m) || !virt_add_apb_clock(m))
         goto fail;
+    for (unsigned i = 0; i < m->ncpu; i++) {   /* PMU overflow: PPI 23 of each core */
+        IrqLine l = gic_ppi_line(m, i, 23);
+        pmu_connect_irq(m->cpu[i], l.set, l.opaque, l.line);
+    }
     FILE *serial = stdout;
     if (o->serial_file) {
         serial = fopen(o->serial_file, o->reopen_append ? "a" : "w");
@@ -221,8 +232,40 @@ Machine *virt_create(const VirtOptions *o)
     if (!uart)
         goto fail;
     pl011_host_input(uart, o->no_stdin ? -1 : 0);
+    if (o->secure) {
+        /* Secure UART: output to the second -serial; without one, QEMU's
+         * PL011 has no chardev and its output is discarded. */
+        FILE *sout = NULL;
+        if (o->nserials >= 2) {
+            sout = stdout;
+            if (o->secure_serial_file && !(sout = fopen(o->secure_serial_file, o->reopen_append ? "a" : "w"))) {
+                hs_log("hyperstep: cannot open serial output %s", o->secure_serial_file);
+                goto fail;
+            }
+        }
+        if (!virt_add_secram_node(m, map[VIRT_SECURE_MEM].base, map[VIRT_SECURE_MEM].size) ||
+            !pl011_create_secure(m, map[VIRT_SECURE_UART].base, virt_irqmap[VIRT_SECURE_UART], sout,
+                                 gic_spi_line(m, virt_irqmap[VIRT_SECURE_UART])))
+            goto fail;
+    }
     if (!pl031_create(m, map[VIRT_RTC].base, virt_irqmap[VIRT_RTC], (u32)o->rtc_epoch,
                       gic_spi_line(m, virt_irqmap[VIRT_RTC])))
+        goto fail;
+    /* GPIO: the power key on the Non-secure PL061; with secure=on the
+     * Secure PL061's power-off and reset pins (QEMU create_gpio_devices). */
+    Pl061 *gpio = pl061_create(m, map[VIRT_GPIO].base, virt_irqmap[VIRT_GPIO], false, VIRT_PHANDLE_GPIO,
+                               gic_spi_line(m, virt_irqmap[VIRT_GPIO]));
+    if (!gpio || !gpio_key_create(m, gpio, VIRT_GPIO_KEY_PIN))
+        goto fail;
+    for (unsigned i = 0; i < o->npowerdown; i++)
+        gpio_key_press_at(m, o->powerdown_at[i]);
+    if (o->secure) {
+        Pl061 *sgpio = pl061_create(m, map[VIRT_SECURE_GPIO].base, virt_irqmap[VIRT_SECURE_GPIO], true,
+                                    VIRT_PHANDLE_SECURE_GPIO, gic_spi_line(m, virt_irqmap[VIRT_SECURE_GPIO]));
+        if (!sgpio || !gpio_pwr_create(m, sgpio, VIRT_SECURE_GPIO_POWEROFF, VIRT_SECURE_GPIO_RESET))
+            goto fail;
+    }
+    if (!virt_add_platform_bus_node(m, map[VIRT_PLATFORM_BUS].base, map[VIRT_PLATFORM_BUS].size))
         goto fail;
 
     if (!virt_create_devices(m, o, err, sizeof(err)))

@@ -18,8 +18,11 @@ typedef enum VirtMapId {
     VIRT_GIC_REDIST,
     VIRT_UART,
     VIRT_RTC,
+    VIRT_GPIO,
     VIRT_SECURE_UART,
     VIRT_PCTL,          /* not in QEMU: the FVP-style power controller (devices/pctl) */
+    VIRT_SECURE_GPIO,
+    VIRT_PLATFORM_BUS,
     VIRT_SECURE_MEM,
     VIRT_MEM,
     VIRT_MAP_N
@@ -36,6 +39,17 @@ extern const u32 virt_irqmap[VIRT_MAP_N];
 #define VIRT_FLASH_BASE (virt_memmap[VIRT_FLASH].base)
 #define VIRT_RAM_BASE (virt_memmap[VIRT_MEM].base)
 #define VIRT_PCTL_BASE (virt_memmap[VIRT_PCTL].base)
+
+/* Device-tree phandles the board hands out (the GIC's and the APB clock's
+ * are machine/virt/fdt.c's PHANDLE_GIC / PHANDLE_CLK). */
+#define VIRT_PHANDLE_GPIO 0x8007
+#define VIRT_PHANDLE_SECURE_GPIO 0x8008
+#define VIRT_PHANDLE_CPU0 0x8100   /* core I: VIRT_PHANDLE_CPU0 + I (cpu-map) */
+
+/* QEMU virt's GPIO wiring (create_gpio_keys, create_secure_gpio_pwr). */
+#define VIRT_GPIO_KEY_PIN 3
+#define VIRT_SECURE_GPIO_POWEROFF 0
+#define VIRT_SECURE_GPIO_RESET 1
 
 #define VIRT_MAX_LOADERS 16
 #define VIRT_MAX_DRIVES 16
@@ -109,6 +123,8 @@ typedef struct VirtOptions {
     u32 trace;
     const char *trace_file;
     const char *serial_file;    /* NULL: stdout */
+    const char *secure_serial_file;  /* second -serial (Secure UART); NULL: stdout */
+    unsigned nserials;          /* -serial options given (0..2) */
     struct { const char *id, *path; } chardev[4];   /* -chardev (path NULL: stdio) */
     unsigned nchardevs;
     u64 quantum;                /* instructions per round-robin slot */
@@ -126,6 +142,8 @@ typedef struct VirtOptions {
     bool reopen_append;         /* after SYSTEM_RESET: trace/serial files are appended to */
     u64 rtc_epoch;              /* --rtc-epoch: PL031 counter at reset, seconds */
     bool no_stdin;              /* --no-stdin: the UART reads no host input */
+    u64 powerdown_at[8];        /* --powerdown-at: steps at which the power key is pressed */
+    unsigned npowerdown;
     /* Trace filters --trace-core / --trace-el / --trace-range (see Machine) */
     u64 trace_cores;
     u32 trace_els;
@@ -156,8 +174,18 @@ bool virt_boot(Machine *m, const VirtOptions *o, char *err, size_t errlen);
 void *virt_build_fdt(Machine *m, const VirtOptions *o, u64 initrd_start, u64 initrd_size, size_t *size);
 /* Register the board's own device-tree entries that are not devices of
  * their own folder: the /cpus node (topology) and the APB clock. */
-bool virt_add_cpus_node(Machine *m);
+bool virt_add_cpus_node(Machine *m, unsigned clusters);
 bool virt_add_apb_clock(Machine *m);
+/* QEMU virt's /pmu node: compatible "arm,armv8-pmuv3", the PMU overflow PPI
+ * (INTID 23) of every core. */
+bool virt_add_pmu_node(Machine *m);
+/* The /secram@BASE node of the Secure RAM (device_type memory, "disabled"
+ * for the Normal world, secure-status "okay"). */
+bool virt_add_secram_node(Machine *m, u64 base, u64 size);
+/* QEMU's /platform-bus@BASE node (compatible "qemu,platform",
+ * "simple-bus"; ranges map bus offset 0 to BASE, SIZE bytes).  No device
+ * is ever plugged into it here: the node only describes the window. */
+bool virt_add_platform_bus_node(Machine *m, u64 base, u64 size);
 
 /* ---- loader (machine/virt/loader.c) ---- */
 

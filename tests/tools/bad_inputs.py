@@ -81,6 +81,10 @@ def main():
         (['-global', 'frob.prop=1', '-kernel', good], ['frob.prop']),
         (['-global', 'nodot=1', '-kernel', good], ['nodot']),
         (['-device', 'frobnicator,x=1', '-kernel', good], ['frobnicator']),
+        (['--powerdown-at', 'soon', '-kernel', good], ['--powerdown-at']),
+        (['-serial', 'stdio', '-serial', 'stdio', '-serial', 'stdio', '-kernel', good], ['-serial', 'at most two']),
+        (['-M', 'virt,secure=on', '-serial', 'stdio', '-serial', 'file:' + path('nodir/x'), '-kernel', good],
+         ['nodir/x']),
     ]
     passed = sum(run(hs, a, w) for a, w in cases)
     failed = len(cases) - passed
