@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "cpu/cpu_model.h"
 #include "cpu/regs.h"
 #include "cpu/machine_core.h"
 #include "mmu/mmu.h"
@@ -66,7 +67,9 @@ void cpu_reset(Cpu *c, unsigned index, u64 mpidr)
 {
     memset(c, 0, offsetof(Cpu, end_reset_fields));
     c->index = index;
-    c->midr_el1 = A53_MIDR;
+    const CpuModel *model = c->m && c->m->cpu_model ? c->m->cpu_model : &cpu_model_cortex_a53;
+    c->midr_el1 = model->midr;
+    c->pa_bits = (u8)model->pa_bits;
     /* MPIDR_EL1: bit 31 RES1, U=0 (multiprocessor), MT=0 (Arm ARM D17.2.100). */
     c->mpidr_el1 = (1ull << 31) | mpidr;
     /* Reset into EL3, SP_EL3, all of DAIF masked (D1.9.1). */
@@ -78,9 +81,14 @@ void cpu_reset(Cpu *c, unsigned index, u64 mpidr)
     c->sctlr_el[2] = 0x30C50838ull;
     c->sctlr_el[3] = 0x30C50838ull;
     c->oslsr_el1 = 0xa;   /* OSLM=0b10 (lock implemented), OSLK=1 locked at reset */
-    c->pmcr_el0 = 0x41033000ull;  /* IMP=0x41, IDCODE=0x03, N=6 counters */
+    c->pmcr_el0 = model->pmcr;    /* IMP=0x41, IDCODE per model, N=6 counters */
     c->cntfrq_el0 = 62500000;
     c->mdcr_el2 = 6;      /* HPMN = number of counters */
+    /* CNTHCTL_EL2: the reset value is IMPLEMENTATION DEFINED in ARMv8
+     * (D13.2.? "CNTHCTL_EL2"); QEMU resets it to EL1PCEN|EL1PCTEN (3), so
+     * EL1 and EL0 may read the physical counter and use the physical
+     * timer until EL2 says otherwise. */
+    c->cnthctl_el2 = 3;
     c->vpidr_el2 = c->midr_el1;
     c->vmpidr_el2 = c->mpidr_el1;
     c->pc = c->rvbar_el3;

@@ -202,6 +202,7 @@ struct Cpu {
     u8 have_el2;      /* EL2 implemented (ID_AA64PFR0_EL1.EL2) */
     u8 have_el3;      /* EL3 implemented; else built-in firmware owns it */
     u64 rvbar_el3;    /* RVBAR_EL3: the reset-vector input */
+    u8 pa_bits;       /* physical address size of the CPU model (cpu_reset sets it) */
 
     /* Async interrupt input lines driven by the GIC/timer (CPU_LINE_*):
      * wires, held by the controller, not core state. */

@@ -177,6 +177,10 @@ struct Machine {
     /* Unimplemented-feature messages already logged (hashes). */
     u64 unimp_seen[64];
 
+    /* CPU model and the cores' configuration inputs (cpu/cpu_model.h). */
+    const struct CpuModel *cpu_model;   /* -cpu; NULL = Cortex-A53 */
+    u64 periphbase;           /* PERIPHBASE input, read in CBAR_EL1 (QEMU virt: the GIC distributor) */
+
     /* Per-machine system register index (cpu/sysreg.c). */
     const struct SysRegDesc **sysreg_index;
 

@@ -130,8 +130,6 @@ FIELD(TCR, AS, 36, 1);
 FIELD(TCR, TBI0, 37, 1);
 FIELD(TCR, TBI1, 38, 1);
 
-/* Cortex-A53 r0p4 identity (A53 TRM, "AArch64 register summary"). */
-#define A53_MIDR 0x410FD034ull
-#define A53_PARANGE_BITS 40
+/* The CPU model's identity: cpu/cpu_model.h. */
 
 #endif

@@ -1,11 +1,12 @@
 /*
  * cpu/sysreg_core.c — the core's own system registers: identification
- * (Cortex-A53 r0p4 values, A53 TRM chapter 4), PSTATE access, exception
+ * (per CPU model, cpu/cpu_model.h), PSTATE access, exception
  * state, EL1/EL2/EL3 control and VMSA registers.  Trap rules that belong to
  * EL2/EL3 controls are accessfns here; each names its control bit.
  */
 #include <stddef.h>
 
+#include "cpu/cpu_model.h"
 #include "cpu/regs.h"
 #include "cpu/sysreg.h"
 #include "exceptions/route.h"
@@ -86,16 +87,33 @@ static SrAccess acc_tid1(Cpu *c, const SysRegDesc *r, bool isread)
     return SR_OK;
 }
 
+static const CpuModel *model_of(const Cpu *c)
+{
+    return c->m->cpu_model ? c->m->cpu_model : &cpu_model_cortex_a53;
+}
+
+/* Cache identification of the CPU model (cpu/cpu_model.c). */
 static u64 rd_ccsidr(Cpu *c, const SysRegDesc *r)
 {
     (void)r;
-    /* A53 TRM 4.3.22: L1D 32K 4-way 64B, L1I 32K 2-way 64B, L2 1M 16-way 64B. */
-    switch (c->csselr_el1 & 0xf) {
-    case 0: return 0x700fe01a;   /* L1 data */
-    case 1: return 0x201fe00a;   /* L1 instruction */
-    case 2: return 0x707fe07a;   /* L2 unified */
-    default: return 0;
-    }
+    /* CSSELR: Level [3:1], InD [0]; L1 data, L1 instruction, L2 unified. */
+    unsigned sel = c->csselr_el1 & 0xf;
+    return sel < 3 ? model_of(c)->ccsidr[sel] : 0;
+}
+static u64 rd_clidr(Cpu *c, const SysRegDesc *r) { (void)r; return model_of(c)->clidr; }
+static u64 rd_ctr(Cpu *c, const SysRegDesc *r) { (void)r; return model_of(c)->ctr; }
+static u64 rd_revidr(Cpu *c, const SysRegDesc *r) { (void)r; return model_of(c)->revidr; }
+
+/* ID_AA64MMFR0_EL1: PARange of the model (40 or 44 bits), 16-bit ASIDs,
+ * SNSMem, little-endian only (BigEnd=0: SCTLR.EE is RES0 here), 4K, 16K
+ * and 64K granules.  The Cortex-A53/A57/A72 have TGran16=0; the MMU
+ * implements the 16K granule (mmu/walk.c) and says so honestly here
+ * (TGran16=1), so software that probes it can use it; this and BigEnd are
+ * the identity differences from the real cores. */
+static u64 rd_mmfr0(Cpu *c, const SysRegDesc *r)
+{
+    (void)r;
+    return 0x0000000000101020ull | cpu_model_parange(c->pa_bits);
 }
 
 /* ---- PSTATE ---- */
@@ -275,7 +293,7 @@ static const SysRegDesc core_rows[] = {
     /* identification (A53 TRM 4.3) */
     { ROW("MIDR_EL1", 3, 0, 0, 0, 0, SR_PL1_R), .flags = SR_F_CONST, .read = rd_midr },
     { ROW("MPIDR_EL1", 3, 0, 0, 0, 5, SR_PL1_R), .flags = SR_F_CONST, .read = rd_mpidr },
-    CONSTREG("REVIDR_EL1", 3, 0, 0, 0, 6, SR_PL1_R, 0, acc_tid1),
+    { ROW("REVIDR_EL1", 3, 0, 0, 0, 6, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tid1, .read = rd_revidr },
     CONSTREG("AIDR_EL1", 3, 1, 0, 0, 7, SR_PL1_R, 0, acc_tid1),
     CONSTREG("ID_PFR0_EL1", 3, 0, 0, 1, 0, SR_PL1_R, 0, acc_tid3),
     CONSTREG("ID_PFR1_EL1", 3, 0, 0, 1, 1, SR_PL1_R, 0, acc_tid3),
@@ -296,11 +314,10 @@ static const SysRegDesc core_rows[] = {
     CONSTREG("MVFR2_EL1", 3, 0, 0, 3, 2, SR_PL1_R, 0, acc_tid3),
     { ROW("ID_AA64PFR0_EL1", 3, 0, 0, 4, 0, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tid3, .read = rd_pfr0 },
     CONSTREG("ID_AA64PFR1_EL1", 3, 0, 0, 4, 1, SR_PL1_R, 0, acc_tid3),
-    /* DebugVer=6 (ARMv8), PMUVer=1 (PMUv3, cpu/pmu.c), the
-     * architectural minimum of 2 breakpoints, 2 watchpoints and 1
-     * context-matching breakpoint: address breakpoints and watchpoints
-     * fire, context-matching ones never do (cpu/debug.h). */
-    CONSTREG("ID_AA64DFR0_EL1", 3, 0, 0, 5, 0, SR_PL1_R, 0x00101106, acc_tid3),
+    /* DebugVer=6 (ARMv8), PMUVer=1 (PMUv3, cpu/pmu.c), BRPs=5 (6
+     * breakpoints), WRPs=3 (4 watchpoints), CTX_CMPs=1 (2 context-aware
+     * breakpoints), as a Cortex-A53/A57/A72 and QEMU (cpu/debug.h). */
+    CONSTREG("ID_AA64DFR0_EL1", 3, 0, 0, 5, 0, SR_PL1_R, 0x10305106, acc_tid3),
     CONSTREG("ID_AA64DFR1_EL1", 3, 0, 0, 5, 1, SR_PL1_R, 0, acc_tid3),
     CONSTREG("ID_AA64AFR0_EL1", 3, 0, 0, 5, 4, SR_PL1_R, 0, acc_tid3),
     CONSTREG("ID_AA64AFR1_EL1", 3, 0, 0, 5, 5, SR_PL1_R, 0, acc_tid3),
@@ -308,17 +325,12 @@ static const SysRegDesc core_rows[] = {
      * 64x64), as implemented by cpu/exec_crypto.c and cpu/exec_simd3.c. */
     CONSTREG("ID_AA64ISAR0_EL1", 3, 0, 0, 6, 0, SR_PL1_R, 0x0000000000011120ull, acc_tid3),
     CONSTREG("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, SR_PL1_R, 0, acc_tid3),
-    /* MMFR0: PARange=40 bits, 16-bit ASIDs, SNSMem, little-endian only
-     * (BigEnd=0: SCTLR.EE is RES0 here), 4K, 16K and 64K granules.  A real
-     * A53 has TGran16=0; the MMU implements the 16K granule (mmu/walk.c) and
-     * says so honestly here (TGran16=1), so software that probes it can use
-     * it; this is the one identity difference from a Cortex-A53. */
-    CONSTREG("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, SR_PL1_R, 0x0000000000101022ull, acc_tid3),
+    { ROW("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tid3, .read = rd_mmfr0 },
     CONSTREG("ID_AA64MMFR1_EL1", 3, 0, 0, 7, 1, SR_PL1_R, 0, acc_tid3),
     { ROW("CCSIDR_EL1", 3, 1, 0, 0, 0, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tid2, .read = rd_ccsidr },
-    CONSTREG("CLIDR_EL1", 3, 1, 0, 0, 1, SR_PL1_R, 0x0a200023, acc_tid2),
+    { ROW("CLIDR_EL1", 3, 1, 0, 0, 1, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tid2, .read = rd_clidr },
     { ROW("CSSELR_EL1", 3, 2, 0, 0, 0, SR_PL1_RW), .accessfn = acc_tid2, .offset = OFF(csselr_el1), .wmask = 0xf },
-    CONSTREG("CTR_EL0", 3, 3, 0, 0, 1, SR_PL0_R, 0x84448004, acc_tid2),
+    { ROW("CTR_EL0", 3, 3, 0, 0, 1, SR_PL0_R), .flags = SR_F_CONST, .accessfn = acc_tid2, .read = rd_ctr },
     PLAIN("VPIDR_EL2", 3, 4, 0, 0, 0, SR_PL2_RW, vpidr_el2, SR_F_EL2),
     PLAIN("VMPIDR_EL2", 3, 4, 0, 0, 5, SR_PL2_RW, vmpidr_el2, SR_F_EL2),
 

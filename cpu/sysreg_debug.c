@@ -4,10 +4,10 @@
  * MDCR_EL2.{TDA,TDOSA,TDRA} (treated as 1 when MDCR_EL2.TDE=1 or
  * HCR_EL2.TGE=1) -> EL2, MDCR_EL3.{TDA,TDOSA} -> EL3.
  *
- * Breakpoint/watchpoint registers: ID_AA64DFR0_EL1 advertises the
- * architectural minimum of 2 breakpoints and 2 watchpoints.  Address-match
- * breakpoints, watchpoints and software step fire (see debug.h for what is
- * covered).
+ * Breakpoint/watchpoint registers: ID_AA64DFR0_EL1 advertises what a
+ * Cortex-A53 has: 6 breakpoints (DBGBVR/DBGBCR 0-5), the last two
+ * context-aware (4 and 5), and 4 watchpoints (DBGWVR/DBGWCR 0-3), with
+ * address, context ID, VMID and linked matching (see debug.h).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -92,7 +92,7 @@ void debug_update(Cpu *c)
 {
     bool armed = (c->mdscr_el1 & MDSCR_SS) != 0;
     if (c->mdscr_el1 & MDSCR_MDE)
-        for (unsigned i = 0; i < 2; i++)
+        for (unsigned i = 0; i < DBG_NUM_BRPS; i++)
             armed |= (c->dbgbcr[i] & BCR_E) != 0;
     if (armed)
         c->pending |= PEND_DEBUG;
@@ -100,7 +100,7 @@ void debug_update(Cpu *c)
         c->pending &= ~PEND_DEBUG;
     bool watch = false;
     if (c->mdscr_el1 & MDSCR_MDE)
-        for (unsigned i = 0; i < 2; i++)
+        for (unsigned i = 0; i < DBG_NUM_WRPS; i++)
             watch |= (c->dbgwcr[i] & 1) != 0;
     if (watch)
         tlb_flush_all(c);   /* drop soft-TLB entries of (possibly) watched pages */
@@ -109,11 +109,87 @@ void debug_update(Cpu *c)
 
 static bool debug_enabled(const Cpu *c, unsigned *target);
 
+/* DBGBCR<n>_EL1.BT breakpoint types (D2.9.3, AArch64.BreakpointValueMatch):
+ * bit 0 = linked; 0b000x address match, 0b001x context ID match, 0b100x
+ * VMID match, 0b101x VMID and context ID match.  0b010x (address
+ * mismatch) is AArch32 only and 0b011x/0b11xx need ARMv8.1 VHE: reserved
+ * here, they behave as disabled (a CONSTRAINED UNPREDICTABLE choice, as
+ * QEMU makes).  Context types need a context-aware breakpoint, VMID types
+ * EL2. */
+enum { BT_ADDR = 0x0, BT_CID = 0x2, BT_VMID = 0x8, BT_VMID_CID = 0xa };
+
+static unsigned bcr_type(const Cpu *c, unsigned n)
+{
+    unsigned bt = (unsigned)(c->dbgbcr[n] >> 20) & 15;
+    unsigned kind = bt & ~1u;
+    bool ctx_aware = n >= DBG_FIRST_CTX_BRP;
+    if (kind == BT_ADDR)
+        return bt;
+    if ((kind == BT_CID || kind == BT_VMID || kind == BT_VMID_CID) && ctx_aware &&
+        (kind == BT_CID || cpu_have_el2(c)))
+        return bt;
+    return 0xff;   /* reserved: never matches */
+}
+
+/* AArch64.BreakpointValueMatch(n, PC, linked_to) for breakpoint N: the
+ * value comparison alone (no EL/security checks).  LINKED_TO: asked on
+ * behalf of a linked breakpoint or watchpoint naming N in its LBN, so only
+ * an enabled linked context type matches; otherwise linked context types
+ * never match on their own. */
+static bool bp_value_match(const Cpu *c, unsigned n, bool linked_to)
+{
+    if (n >= DBG_NUM_BRPS || !(c->dbgbcr[n] & BCR_E))
+        return false;
+    unsigned bt = bcr_type(c, n);
+    if (bt == 0xff)
+        return false;
+    bool match_addr = (bt & ~1u) == BT_ADDR, linked = bt & 1;
+    if (linked_to && (!linked || match_addr))
+        return false;
+    if (!linked_to && linked && !match_addr)
+        return false;
+    u64 bvr = c->dbgbvr[n];
+    if (match_addr) {
+        /* A64 instructions are word aligned: any BAS bit set matches. */
+        const u64 va_mask = (1ull << 49) - 4;
+        if (!((c->dbgbcr[n] >> 5) & 15) || ((c->pc ^ bvr) & va_mask))
+            return false;
+    }
+    /* Context ID: CONTEXTIDR_EL1 against DBGBVR[31:0], at EL0/EL1. */
+    if ((bt & ~1u) == BT_CID || (bt & ~1u) == BT_VMID_CID)
+        if (c->el > 1 || (c->contextidr_el1 & 0xffffffffull) != (bvr & 0xffffffffull))
+            return false;
+    /* VMID: VTTBR_EL2.VMID[7:0] against DBGBVR[39:32], at EL0/EL1 with EL2
+     * enabled (8-bit VMIDs: ARMv8.0). */
+    if ((bt & ~1u) == BT_VMID || (bt & ~1u) == BT_VMID_CID)
+        if (c->el > 1 || !route_el2_enabled(c) || ((c->vttbr_el2 >> 48) & 0xff) != ((bvr >> 32) & 0xff))
+            return false;
+    return true;
+}
+
+/* AArch64.StateMatch(SSC, HMC, PxC, linked, LBN, isbreakpnt): the EL and
+ * security checks of a breakpoint or watchpoint control register, then the
+ * linked context breakpoint if LINKED.  An LBN that is not a
+ * context-aware breakpoint never matches (CONSTRAINED UNPREDICTABLE:
+ * disabled). */
+static bool state_match(const Cpu *c, u64 ctl, bool linked)
+{
+    unsigned pxc = (ctl >> 1) & 3, hmc = (ctl >> 13) & 1, ssc = (ctl >> 14) & 3;
+    bool el_ok = c->el == 0 ? (pxc & 2) : c->el == 1 ? (pxc & 1) : c->el == 2 ? hmc && cpu_have_el2(c) : false;
+    bool sec_ok = ssc == 1 ? c->ns : ssc == 2 ? !c->ns : true;
+    if (!el_ok || !sec_ok)
+        return false;
+    if (!linked)
+        return true;
+    unsigned lbn = (unsigned)(ctl >> 16) & 15;
+    return lbn >= DBG_FIRST_CTX_BRP && bp_value_match(c, lbn, true);
+}
+
 /* Watched byte range [*lo, *hi) of watchpoint I, false if it cannot match. */
 static bool wp_range(const Cpu *c, unsigned i, u64 *lo, u64 *hi, unsigned *bas)
 {
     u64 wcr = c->dbgwcr[i], wvr = c->dbgwvr[i] & ((1ull << 49) - 1);
-    if (!(wcr & 1) || (wcr >> 20) & 1)       /* disabled or linked (WT=1) */
+    if (!(wcr & 1))                          /* disabled */
         return false;
     unsigned mask = (wcr >> 24) & 31;
     *bas = (wcr >> 5) & 0xff;
@@ -138,7 +214,7 @@ bool debug_watch_page(const Cpu *c, u64 va)
 {
     u64 page = va & TLB_PAGE_MASK & ((1ull << 49) - 1), lo, hi;
     unsigned bas;
-    for (unsigned i = 0; i < 2; i++)
+    for (unsigned i = 0; i < DBG_NUM_WRPS; i++)
         if (wp_range(c, i, &lo, &hi, &bas) && lo < page + TLB_PAGE_SIZE && hi > page)
             return true;
     return false;
@@ -151,17 +227,16 @@ void debug_check_watchpoint(Cpu *c, u64 va, unsigned size, bool write, unsigned 
     if (!(c->mdscr_el1 & MDSCR_MDE) || !debug_enabled(c, &target))
         return;
     u64 a = va & ((1ull << 49) - 1);
-    for (unsigned i = 0; i < 2; i++) {
+    for (unsigned i = 0; i < DBG_NUM_WRPS; i++) {
         u64 wcr = c->dbgwcr[i], lo, hi;
         unsigned bas;
         if (!wp_range(c, i, &lo, &hi, &bas))
             continue;
-        unsigned lsc = (wcr >> 3) & 3, pac = (wcr >> 1) & 3, hmc = (wcr >> 13) & 1, ssc = (wcr >> 14) & 3;
+        unsigned lsc = (wcr >> 3) & 3;
         if (!(lsc & (write ? 2 : 1)))
             continue;
-        bool el_ok = c->el == 0 ? (pac & 2) : c->el == 1 ? (pac & 1) : c->el == 2 ? hmc : false;
-        bool sec_ok = ssc == 1 ? c->ns : ssc == 2 ? !c->ns : true;
-        if (!el_ok || !sec_ok)
+        /* WT=1: linked to the context breakpoint DBGWCR.LBN. */
+        if (!state_match(c, wcr, (wcr >> 20) & 1))
             continue;
         bool hit = false;
         for (u64 b = a; b < a + size && !hit; b++)
@@ -194,16 +269,26 @@ static bool debug_enabled(const Cpu *c, unsigned *target)
     return *target > c->el;
 }
 
+/* AArch64.BreakpointMatch(n): breakpoint I fires on this instruction.  A
+ * linked address breakpoint (BT=0b0001) also needs its LBN context
+ * breakpoint to match. */
 static bool bp_matches(const Cpu *c, unsigned i)
 {
-    u64 bcr = c->dbgbcr[i];
-    if (!(bcr & BCR_E) || ((bcr >> 20) & 15) != 0 || !((bcr >> 5) & 15))
+    if (!bp_value_match(c, i, false))
         return false;
-    unsigned pmc = (bcr >> 1) & 3, hmc = (bcr >> 13) & 1, ssc = (bcr >> 14) & 3;
-    bool el_ok = c->el == 0 ? (pmc & 2) : c->el == 1 ? (pmc & 1) : c->el == 2 ? hmc : false;
-    bool sec_ok = ssc == 1 ? c->ns : ssc == 2 ? !c->ns : true;
-    const u64 va_mask = (1ull << 49) - 4;
-    return el_ok && sec_ok && ((c->pc ^ c->dbgbvr[i]) & va_mask) == 0;
+    unsigned bt = bcr_type(c, i);
+    return state_match(c, c->dbgbcr[i], bt == (BT_ADDR | 1));
+}
+
+static const char *bp_kind(const Cpu *c, unsigned i)
+{
+    switch (bcr_type(c, i)) {
+    case BT_ADDR | 1: return "linked address";
+    case BT_CID: return "context ID";
+    case BT_VMID: return "VMID";
+    case BT_VMID_CID: return "VMID+context ID";
+    default: return "address";
+    }
 }
 
 bool debug_step_active(const Cpu *c)
@@ -244,11 +329,11 @@ void debug_check_breakpoint(Cpu *c)
         check_step(c, target);
     if (!(c->mdscr_el1 & MDSCR_MDE))
         return;
-    for (unsigned i = 0; i < 2; i++) {
+    for (unsigned i = 0; i < DBG_NUM_BRPS; i++) {
         if (!bp_matches(c, i))
             continue;
-        snprintf(c->reason_buf, sizeof(c->reason_buf), "hardware breakpoint %u (DBGBVR%u_EL1) at EL%u%s", i, i,
-                 c->el, target == 2 ? ((c->mdcr_el2 & MDCR_EL2_TDE) ? ", routed by MDCR_EL2.TDE=1" : ", routed by HCR_EL2.TGE=1") : "");
+        snprintf(c->reason_buf, sizeof(c->reason_buf), "hardware breakpoint %u (DBGBVR%u_EL1, %s match) at EL%u%s", i, i,
+                 bp_kind(c, i), c->el, target == 2 ? ((c->mdcr_el2 & MDCR_EL2_TDE) ? ", routed by MDCR_EL2.TDE=1" : ", routed by HCR_EL2.TGE=1") : "");
         unsigned ec = target > c->el ? EC_BKPT_LOWER : EC_BKPT_CUR;
         exc_take_sync(c, target, syn(ec, 0x22), 0, false, c->pc, c->reason_buf);
     }
@@ -292,7 +377,7 @@ static void wr_mdcr_el3(Cpu *c, const SysRegDesc *r, u64 v)
 #define RWD(n, o0, o1, cn, cm, o2, fld, fn, mask) \
     { ROW(n, o0, o1, cn, cm, o2, SR_PL1_RW), .accessfn = fn, .offset = OFF(fld), .wmask = mask, .write = wr_dbg, .flags = SR_F_IO }
 /* DBGBCR/DBGWCR writable fields (D17.3.2/D17.3.12). */
-#define BCR_MASK 0x00f0e1e7ull
+#define BCR_MASK 0x00ffe1e7ull   /* E, PMC, BAS, HMC, SSC, LBN, BT */
 #define WCR_MASK 0x1f1fffffull
 
 static const SysRegDesc debug_rows[] = {
@@ -309,6 +394,19 @@ static const SysRegDesc debug_rows[] = {
     RWD("DBGBCR1_EL1", 2, 0, 0, 1, 5, dbgbcr[1], acc_tda, BCR_MASK),
     RWD("DBGWVR1_EL1", 2, 0, 0, 1, 6, dbgwvr[1], acc_tda, ~3ull),
     RWD("DBGWCR1_EL1", 2, 0, 0, 1, 7, dbgwcr[1], acc_tda, WCR_MASK),
+    RWD("DBGBVR2_EL1", 2, 0, 0, 2, 4, dbgbvr[2], acc_tda, ~3ull),
+    RWD("DBGBCR2_EL1", 2, 0, 0, 2, 5, dbgbcr[2], acc_tda, BCR_MASK),
+    RWD("DBGWVR2_EL1", 2, 0, 0, 2, 6, dbgwvr[2], acc_tda, ~3ull),
+    RWD("DBGWCR2_EL1", 2, 0, 0, 2, 7, dbgwcr[2], acc_tda, WCR_MASK),
+    RWD("DBGBVR3_EL1", 2, 0, 0, 3, 4, dbgbvr[3], acc_tda, ~3ull),
+    RWD("DBGBCR3_EL1", 2, 0, 0, 3, 5, dbgbcr[3], acc_tda, BCR_MASK),
+    RWD("DBGWVR3_EL1", 2, 0, 0, 3, 6, dbgwvr[3], acc_tda, ~3ull),
+    RWD("DBGWCR3_EL1", 2, 0, 0, 3, 7, dbgwcr[3], acc_tda, WCR_MASK),
+    /* context-aware: DBGBVR[31:0] may hold a context ID, [39:32] a VMID */
+    RWD("DBGBVR4_EL1", 2, 0, 0, 4, 4, dbgbvr[4], acc_tda, ~0ull),
+    RWD("DBGBCR4_EL1", 2, 0, 0, 4, 5, dbgbcr[4], acc_tda, BCR_MASK),
+    RWD("DBGBVR5_EL1", 2, 0, 0, 5, 4, dbgbvr[5], acc_tda, ~0ull),
+    RWD("DBGBCR5_EL1", 2, 0, 0, 5, 5, dbgbcr[5], acc_tda, BCR_MASK),
     { ROW("MDRAR_EL1", 2, 0, 1, 0, 0, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tdra, .resetval = 0 },
     { ROW("OSLAR_EL1", 2, 0, 1, 0, 4, SR_PL1_W), .accessfn = acc_tdosa, .write = wr_oslar },
     { ROW("OSLSR_EL1", 2, 0, 1, 1, 4, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_tdosa, .offset = OFF(oslsr_el1) },

@@ -1,7 +1,10 @@
 /*
- * cpu/sysreg_impdef.c — Cortex-A53 IMPLEMENTATION DEFINED registers
- * (A53 TRM r0p4, 4.3 "AArch64 register descriptions") with the traps that
- * guard them, plus the other EL2/EL3-controlled rows owned by this module:
+ * cpu/sysreg_impdef.c — IMPLEMENTATION DEFINED registers of the
+ * Cortex-A53/A57/A72 (their TRMs' "AArch64 register descriptions": the
+ * three cores have the same encodings and ACTLR_ELx control bits; the
+ * writable CPUECTLR_EL1 fields come from the CPU model, cpu/cpu_model.h)
+ * with the traps that guard them, plus the other EL2/EL3-controlled rows
+ * owned by this module:
  *
  *   HCR_EL2.TIDCP  EL1 accesses to op0=3, CRn=11/15 (IMPDEF space) -> EL2
  *                  (also for encodings with no row: cpu/sysreg.c)
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu/cpu_model.h"
 #include "cpu/pmu.h"
 #include "exceptions/route.h"
 #include "exceptions/traps.h"
@@ -97,6 +101,20 @@ static u64 rd_l2ctlr(Cpu *c, const SysRegDesc *r)
 }
 static void wr_l2ctlr(Cpu *c, const SysRegDesc *r, u64 v) { (void)c; (void)r; (void)v; }
 
+/* CPUECTLR_EL1: the model's writable fields. */
+static void wr_cpuectlr(Cpu *c, const SysRegDesc *r, u64 v)
+{
+    (void)r;
+    const CpuModel *model = c->m->cpu_model ? c->m->cpu_model : &cpu_model_cortex_a53;
+    c->cpuectlr_el1 = v & model->cpuectlr_wmask;
+}
+
+static u64 rd_cbar(Cpu *c, const SysRegDesc *r)
+{
+    (void)r;
+    return c->m->periphbase;
+}
+
 static u64 rd_dczid(Cpu *c, const SysRegDesc *r)
 {
     (void)r;
@@ -134,15 +152,15 @@ static void wr_rmr(Cpu *c, const SysRegDesc *r, u64 v)
 
 static const SysRegDesc impdef_rows[] = {
     { ROW("CPUACTLR_EL1", 3, 1, 15, 2, 0, SR_PL1_RW), .accessfn = acc_impdef_ctl, .offset = OFF(cpuactlr_el1) },
-    { ROW("CPUECTLR_EL1", 3, 1, 15, 2, 1, SR_PL1_RW), .accessfn = acc_impdef_ctl, .offset = OFF(cpuectlr_el1), .wmask = 0x7f00000007full },
+    { ROW("CPUECTLR_EL1", 3, 1, 15, 2, 1, SR_PL1_RW), .accessfn = acc_impdef_ctl, .offset = OFF(cpuectlr_el1), .write = wr_cpuectlr },
     { ROW("CPUMERRSR_EL1", 3, 1, 15, 2, 2, SR_PL1_RW), .accessfn = acc_impdef, .offset = OFF(cpumerrsr_el1) },
     { ROW("L2MERRSR_EL1", 3, 1, 15, 2, 3, SR_PL1_RW), .accessfn = acc_impdef, .offset = OFF(l2merrsr_el1) },
     { ROW("L2CTLR_EL1", 3, 1, 11, 0, 2, SR_PL1_RW), .accessfn = acc_impdef_ctl, .read = rd_l2ctlr, .write = wr_l2ctlr },
     { ROW("L2ECTLR_EL1", 3, 1, 11, 0, 3, SR_PL1_RW), .accessfn = acc_impdef_ctl, .offset = OFF(l2ectlr_el1), .wmask = 0x60000007ull },
     { ROW("L2ACTLR_EL1", 3, 1, 15, 0, 0, SR_PL1_RW), .accessfn = acc_impdef_ctl, .offset = OFF(l2actlr_el1), .wmask = 0xffffffffull },
-    /* CBAR_EL1: PERIPHBASE of the A53 cluster's GIC; the virt board has no
-     * A53-style private peripheral region, so 0 (as QEMU's virt). */
-    { ROW("CBAR_EL1", 3, 1, 15, 3, 0, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_impdef, .resetval = 0 },
+    /* CBAR_EL1: PERIPHBASE, the cluster's GIC base (board input,
+     * Machine.periphbase; QEMU virt sets it to its GIC distributor). */
+    { ROW("CBAR_EL1", 3, 1, 15, 3, 0, SR_PL1_R), .flags = SR_F_CONST, .accessfn = acc_impdef, .read = rd_cbar },
     { ROW("ACTLR_EL1", 3, 0, 1, 0, 1, SR_PL1_RW), .accessfn = acc_tacr, .offset = OFF(actlr_el[1]) },
     { ROW("ACTLR_EL2", 3, 4, 1, 0, 1, SR_PL2_RW), .flags = SR_F_EL2, .offset = OFF(actlr_el[2]), .wmask = 0x73 },
     { ROW("ACTLR_EL3", 3, 6, 1, 0, 1, SR_PL3_RW), .flags = SR_F_EL3, .offset = OFF(actlr_el[3]), .wmask = 0x73 },

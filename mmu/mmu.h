@@ -128,8 +128,9 @@ bool mmu_translate(Cpu *c, u64 va, AccType acc, MmuIdx idx, TransResult *res, Fa
 /* Same with MEMF_NOPERM / MEMF_S1ONLY in FLAGS (AT, cache maintenance). */
 bool mmu_translate_ex(Cpu *c, u64 va, AccType acc, MmuIdx idx, unsigned flags,
                       TransResult *res, Fault *f);
-/* Output size in bits of a TCR.PS/IPS or VTCR.PS encoding (capped at 40). */
-unsigned mmu_ps_bits(unsigned ps);
+/* Output size in bits of a TCR.PS/IPS or VTCR.PS encoding, capped at C's
+ * physical address size (Cpu.pa_bits: 40 or 44 by CPU model). */
+unsigned mmu_ps_bits(const Cpu *c, unsigned ps);
 
 /* Raise the Instruction/Data Abort for fault F (never returns).
  * Chooses target EL (stage 2 -> EL2, HCR_EL2.TGE, SCR_EL3.EA...), builds

@@ -135,7 +135,7 @@ bool mmu_translate_ex(Cpu *c, u64 va, AccType acc, MmuIdx idx, unsigned flags,
         bool tbi = el == 1 ? (((va >> 55) & 1) ? (tcr & TCR_TBI1) : (tcr & TCR_TBI0)) : ((tcr >> 20) & 1);
         if (tbi)
             a &= 0x00ffffffffffffffull;
-        if (a >> A53_PARANGE_BITS) {
+        if (a >> c->pa_bits) {
             f->type = FAULT_ADDRSIZE;
             f->level = 0;
             return false;

@@ -36,11 +36,11 @@
 
 /* PS/IPS encoding to bits, capped at the implemented PARange (D17 TCR_ELx.IPS:
  * a value above ID_AA64MMFR0_EL1.PARange is treated as PARange). */
-unsigned mmu_ps_bits(unsigned ps)
+unsigned mmu_ps_bits(const Cpu *c, unsigned ps)
 {
     static const unsigned bits[8] = {32, 36, 40, 42, 44, 48, 48, 48};
     unsigned b = bits[ps & 7];
-    return b > A53_PARANGE_BITS ? A53_PARANGE_BITS : b;
+    return b > c->pa_bits ? c->pa_bits : b;
 }
 
 /* Granule log2 from TG0 (stage 1 TCR.TG0 and VTCR_EL2.TG0 share it). */
@@ -250,7 +250,7 @@ bool mmu_walk_s1(Cpu *c, u64 va, AccType acc, MmuIdx idx, TransResult *r, Fault 
     txsz = clamp_txsz(txsz);
     in.insize = 64 - txsz;
     in.gbits = gbits;
-    in.outsize = mmu_ps_bits(ps);
+    in.outsize = mmu_ps_bits(c, ps);
     in.stage2 = false;
     in.secure_regime = idx == MMU_E3 || idx == MMU_S_E10_0 || idx == MMU_S_E10_1;
     in.ns = !in.secure_regime;
@@ -344,7 +344,7 @@ static bool walk_s2(Cpu *c, u64 ipa, bool s1ptw, TransResult *r, Fault *f)
     unsigned sl0 = (unsigned)extract64(vtcr, 6, 2);
     in.gbits = tg0_bits((unsigned)extract64(vtcr, 14, 2));
     in.insize = 64 - t0sz;
-    in.outsize = mmu_ps_bits((unsigned)extract64(vtcr, 16, 3));
+    in.outsize = mmu_ps_bits(c, (unsigned)extract64(vtcr, 16, 3));
     in.ns = true;
     in.secure_regime = false;
     if (ipa >> in.insize) {
@@ -356,7 +356,7 @@ static bool walk_s2(Cpu *c, u64 ipa, bool s1ptw, TransResult *r, Fault *f)
     unsigned stride = in.gbits - 3;
     /* SL0=3 is reserved; 4K level-0 start needs a PA range of 44+ bits; an
      * IPA wider than the output size is CONSTRAINED UNPREDICTABLE: fault. */
-    bool bad = sl0 == 3 || (in.gbits == 12 && sl0 == 2 && A53_PARANGE_BITS < 44) ||
+    bool bad = sl0 == 3 || (in.gbits == 12 && sl0 == 2 && c->pa_bits < 44) ||
                in.insize > in.outsize;
     if (!bad) {
         /* The start table may be up to 16 concatenated tables (D5.2.7);

@@ -57,7 +57,7 @@ static bool gicd_read(void *opaque, Cpu *c, u64 off, unsigned size, u64 *val)
     case 0x4:   /* GICD_TYPER: ITLinesNumber, CPUNumber, SecurityExtn */
         *val = (GIC_NIRQ / 32 - 1) | (g->ncpu - 1) << 5 | (g->security ? 1u << 10 : 0);
         return true;
-    case 0x8: *val = 0x0100143b; return true;   /* GICD_IIDR: Arm, GICv2 */
+    case 0x8: *val = 0x43b; return true;   /* GICD_IIDR: implementer Arm, product/revision 0, as QEMU 7.2 */
     case 0xf00: *val = 0; return true;          /* GICD_SGIR is write-only */
     default:
         if (id_reg(off, val))

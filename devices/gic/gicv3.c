@@ -52,8 +52,13 @@ static bool gicd_read(void *opaque, Cpu *c, u64 off, unsigned size, u64 *val)
         else
             *val = (g->ctlr >> 1 & 1) | (g->ctlr & 2) | 1u << 4;
         return true;
-    case 0x4:   /* GICD_TYPER: ITLinesNumber, SecurityExtn, IDbits=16 */
-        *val = (GIC_NIRQ / 32 - 1) | (g->security ? 1u << 10 : 0) | 15u << 19;
+    case 0x4:
+        /* GICD_TYPER (IHI 0069 8.9.25) as QEMU 7.2's: No1N=1 (no 1-of-N
+         * SPIs), A3V=1, IDbits=15 (16-bit INTIDs), SecurityExtn, LPIS=0
+         * (no LPIs here), ITLinesNumber = SPIs / 32 - 1 = 7 for QEMU
+         * virt's 256 SPIs: QEMU 7.2 counts the SPIs alone, so INTIDs
+         * 256..287 are implemented but not advertised. */
+        *val = ((GIC_NIRQ - 32) / 32 - 1) | (g->security ? 1u << 10 : 0) | 15u << 19 | 1u << 24 | 1u << 25;
         return true;
     case 0x8: *val = 0x43b; return true;   /* GICD_IIDR: Arm */
     case 0x10: *val = 0; return true;      /* GICD_STATUSR */
@@ -116,7 +121,9 @@ static bool gicr_read(void *opaque, Cpu *c, u64 off, unsigned size, u64 *val)
     if (o == 0x8) {   /* GICR_TYPER, 64-bit */
         u64 mp = g->m->cpu[n]->mpidr_el1;
         u64 aff = (mp & 0xffffff) | ((mp >> 32) & 0xff) << 24;
-        u64 t = aff << 32 | (u64)n << 8 | (n == g->ncpu - 1 ? 1u << 4 : 0);
+        /* GICR_TYPER (IHI 0069 9.11.35) as QEMU 7.2's: Affinity_Value,
+         * CommonLPIAff=0b01, Processor_Number, Last; PLPIS=0 (no LPIs). */
+        u64 t = aff << 32 | 1u << 24 | (u64)n << 8 | (n == g->ncpu - 1 ? 1u << 4 : 0);
         *val = size == 8 ? t : (u32)t;
         return size == 8 || size == 4;
     }

@@ -157,10 +157,14 @@ static s64 do_cpu_on(Cpu *c, u64 target, u64 entry, u64 ctx, bool is32, char *ca
     s64 r = check_entry(m, entry, cause, n);
     if (r)
         return r;
+    /* A core whose CPU_ON was accepted is ON for PSCI at once (it has not
+     * executed yet: the scheduler starts it at its next slot).  A racing
+     * CPU_ON therefore gets ALREADY_ON, as QEMU's and KVM's PSCI answer:
+     * ON_PENDING is for firmware that completes CPU_ON asynchronously. */
     if (t->power == CORE_ON_PENDING) {
-        snprintf(cause, n, "core %u has a CPU_ON pending since step %llu", t->index,
+        snprintf(cause, n, "core %u is on since step %llu (starts at its next slot)", t->index,
                  (unsigned long long)t->power_since);
-        return PSCI_ON_PENDING;
+        return PSCI_ALREADY_ON;
     }
     if (core_is_on(t)) {
         char st[48];
@@ -408,9 +412,8 @@ void psci_call(Cpu *c, Conduit conduit, u16 imm)
                      (unsigned long long)r.arg[1]);
         } else {
             char st[48];
-            ret = t->power == CORE_ON_PENDING ? PSCI_AFF_ON_PENDING
-                  : core_is_on(t)            ? PSCI_AFF_ON
-                                             : PSCI_AFF_OFF;
+            /* ON from the moment CPU_ON succeeded (see do_cpu_on). */
+            ret = t->power == CORE_ON_PENDING || core_is_on(t) ? PSCI_AFF_ON : PSCI_AFF_OFF;
             snprintf(cause, cn, "core %u %s", t->index, core_state_reason(t, st, sizeof(st)));
         }
         break;

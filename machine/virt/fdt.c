@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/cpu_model.h"
 #include "devices/device.h"
 #include "machine/virt/virt.h"
 
@@ -36,10 +37,12 @@ static int cpus_fdt(void *opaque, void *fdt, const FdtCtx *ctx)
 {
     CpusNode *cn = opaque;
     Machine *m = cn->m;
-    char name[64];
+    char name[64], compat[32];
     (void)ctx;
     unsigned clusters = cn->clusters ? cn->clusters : 1;
     unsigned per = m->ncpu / clusters ? m->ncpu / clusters : 1;
+    /* compatible "arm,<model>" as QEMU's dt-compatible of the CPU class */
+    snprintf(compat, sizeof(compat), "arm,%s", m->cpu_model ? m->cpu_model->name : "cortex-a53");
     CHECK(fdt_begin_node(fdt, "cpus"));
     CHECK(fdt_property_u32(fdt, "#address-cells", 1));
     CHECK(fdt_property_u32(fdt, "#size-cells", 0));
@@ -66,7 +69,7 @@ static int cpus_fdt(void *opaque, void *fdt, const FdtCtx *ctx)
         snprintf(name, sizeof(name), "cpu@%x", aff);
         CHECK(fdt_begin_node(fdt, name));
         CHECK(fdt_property_string(fdt, "device_type", "cpu"));
-        CHECK(fdt_property_string(fdt, "compatible", "arm,cortex-a53"));
+        CHECK(fdt_property_string(fdt, "compatible", compat));
         CHECK(fdt_property_u32(fdt, "reg", aff));
         if (m->psci_conduit != CONDUIT_NONE && m->ncpu > 1)
             CHECK(fdt_property_string(fdt, "enable-method", "psci"));

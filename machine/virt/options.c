@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/cpu_model.h"
 #include "machine/virt/options.h"
 #include "trace/digest.h"
 #include "trace/trace.h"
@@ -384,7 +385,7 @@ void opt_usage(FILE *f)
     fputs("usage: hyperstep [options]\n"
           "Machine (qemu-system-aarch64 compatible):\n"
           "  -M virt[,secure=on|off][,virtualization=on|off][,gic-version=2|3|max][,dumpdtb=F]\n"
-          "  -cpu cortex-a53      -smp N[,clusters=C,cores=K]     -m SIZE[M|G]\n"
+          "  -cpu cortex-a53|cortex-a57|cortex-a72  -smp N[,clusters=C,cores=K]  -m SIZE[M|G]\n"
           "  -kernel F  -bios F  -initrd F  -append S  -dtb F\n"
           "  -device loader,file=F[,addr=A][,cpu-num=N][,force-raw=on]   -device loader,addr=A,cpu-num=N\n"
           "  -drive file=F,if=none|pflash,format=raw[,id=ID][,unit=N][,readonly=on][,cache=M][,snapshot=on]\n"
@@ -606,8 +607,9 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             break;
         }
         case O_CPU:
-            if (strcmp(v, "cortex-a53"))
-                return fail("-cpu %s: only cortex-a53 is modelled%s", v, "");
+            o->cpu_model = cpu_model_find(v);
+            if (!o->cpu_model)
+                return fail("-cpu %s: not modelled (modelled: %s)", v, cpu_model_names());
             break;
         case O_SMP: {
             char *s = strdup(v);

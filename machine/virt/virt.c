@@ -56,7 +56,7 @@ void virt_default_options(VirtOptions *o)
     o->smp = 1;
     o->clusters = 1;
     o->ram_size = 128ull << 20;   /* QEMU's default -m */
-    o->gic_version = 3;
+    o->gic_version = 2;   /* QEMU 7.2 virt's default */
     o->quantum = 1000;
     o->ns_per_insn = 1;
     o->rtc_epoch = 1700000000;
@@ -180,7 +180,10 @@ Machine *virt_create(const VirtOptions *o)
         s->secure_only = true;
     }
 
-    /* Cores. */
+    /* Cores: the CPU model, and PERIPHBASE (CBAR_EL1) = the GIC
+     * distributor, as QEMU virt wires its cores' reset-cbar. */
+    m->cpu_model = o->cpu_model;
+    m->periphbase = map[VIRT_GIC_DIST].base;
     u64 mpidr[HS_MAX_CPUS];
     for (unsigned i = 0; i < o->smp; i++)
         mpidr[i] = mpidr_for(o, i);

@@ -106,7 +106,8 @@ typedef struct VirtOptions {
     u64 ram_size;               /* bytes */
     bool secure;                /* -M virt,secure=on: start at EL3, guest firmware */
     bool virtualization;        /* -M virt,virtualization=on: EL2 */
-    int gic_version;            /* 2 or 3 */
+    int gic_version;            /* 2 or 3; default 2, as QEMU 7.2 */
+    const struct CpuModel *cpu_model;  /* -cpu (cpu/cpu_model.h); NULL = cortex-a53 */
     const char *kernel, *bios, *initrd, *append, *dtb, *dump_dtb;
     LoaderSpec loader[VIRT_MAX_LOADERS];
     unsigned nloaders;

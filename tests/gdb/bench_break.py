@@ -22,7 +22,7 @@ def main():
     s0.bind(('127.0.0.1', 0))
     port = s0.getsockname()[1]
     s0.close()
-    p = subprocess.Popen([hs, '-M', 'virt,virtualization=on', '-smp', '4', '-kernel', elf, '--stop-after',
+    p = subprocess.Popen([hs, '-M', 'virt,virtualization=on,gic-version=3', '-smp', '4', '-kernel', elf, '--stop-after',
                           '100000000', '-S', '-gdb', 'tcp::%d' % port],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.3)

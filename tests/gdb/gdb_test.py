@@ -36,7 +36,7 @@ class Hyperstep:
         self.port = free_port()
         self.err = tempfile.NamedTemporaryFile(prefix='hs-gdb-', suffix='.err', delete=False)
         dev = ('unix:' + unix) if unix else ('tcp::%d' % self.port)
-        args = [binary, '-M', 'virt,virtualization=on', '-smp', str(smp), '-kernel', elf,
+        args = [binary, '-M', 'virt,virtualization=on,gic-version=3', '-smp', str(smp), '-kernel', elf,
                 '-gdb', dev] + (['-S'] if wait else []) + list(extra)
         self.p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.err)
         deadline = time.time() + 20
@@ -191,7 +191,7 @@ def sc_threads(o, c):
 
 def sc_secure(o, c):
     # Guest-owned EL3 (-M virt,secure=on): cores are in EL3, Secure state.
-    hs = Hyperstep(o.hyperstep, o.elf, extra=['-M', 'virt,secure=on,virtualization=on'])
+    hs = Hyperstep(o.hyperstep, o.elf, extra=['-M', 'virt,secure=on,virtualization=on,gic-version=3'])
     try:
         out = gdb(hs.port, o.elf, ['info threads', 'p $CurrentEL', 'p/x $SCR_EL3'])
         c.outputs.append(out)
@@ -209,7 +209,7 @@ def sc_mmu(o, c):
     # x/4i $pc through an MMU-on mapping: the guest runs at VA 0x8xxxxxxx,
     # an alias of RAM at PA 0x4xxxxxxx (tests/gdb/mmu_guest.S).
     elf = o.mmu_elf
-    probe = subprocess.run([o.hyperstep, '-M', 'virt,virtualization=on', '-kernel', elf, '--stop-after', '100000'],
+    probe = subprocess.run([o.hyperstep, '-M', 'virt,virtualization=on,gic-version=3', '-kernel', elf, '--stop-after', '100000'],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30)
     if b'stage-1 translation table walk' in probe.stderr:
         raise Skip('this build has no stage-1 table walker yet (mmu work not merged): cannot map an alias')
@@ -269,7 +269,7 @@ def sc_options(o, c):
         (['-gdb'], 'needs an argument'),
     ]
     for args, msg in cases:
-        p = subprocess.run([o.hyperstep, '-M', 'virt,virtualization=on', '-kernel', o.elf] + args,
+        p = subprocess.run([o.hyperstep, '-M', 'virt,virtualization=on,gic-version=3', '-kernel', o.elf] + args,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=20)
         out = p.stdout.decode(errors='replace')
         c.outputs.append(' '.join(args) + ' -> %d: ' % p.returncode + out)

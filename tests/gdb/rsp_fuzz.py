@@ -95,7 +95,7 @@ def main():
     o = ap.parse_args()
     port = free_port()
     err = tempfile.TemporaryFile()
-    hs = subprocess.Popen([o.hyperstep, '-M', 'virt,virtualization=on', '-smp', '4', '-kernel', o.elf,
+    hs = subprocess.Popen([o.hyperstep, '-M', 'virt,virtualization=on,gic-version=3', '-smp', '4', '-kernel', o.elf,
                            '-S', '-gdb', 'tcp::%d' % port], stdout=subprocess.DEVNULL, stderr=err)
     problems = []
     try:

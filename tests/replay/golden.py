@@ -47,11 +47,11 @@ CASES = {
     # Same, with a 1-instruction quantum: cores interleave at every step.
     'hypervisor_smp4_q1': (HYP + ['-semihosting', '--quantum', '1'], 0, 1000, 'elf'),
     # tests/guests/smp_sync.c: spinlocks, exclusives, barriers on 4 cores.
-    'smp_sync_smp4': (['-M', 'virt,virtualization=on', '-smp', '4', '--quantum', '50', '-semihosting'],
+    'smp_sync_smp4': (['-M', 'virt,virtualization=on,gic-version=3', '-smp', '4', '--quantum', '50', '-semihosting'],
                       0, 4000, 'elf'),
     # tests/guests/smp/psci_smp.S: PSCI CPU_ON/OFF/AFFINITY_INFO/SYSTEM_OFF on 4 cores.
-    'psci_smp4': (['-M', 'virt,virtualization=on', '-smp', '4', '-semihosting'], 0, 250, 'elf'),
-    'psci_smp4_q7': (['-M', 'virt,virtualization=on', '-smp', '4', '--quantum', '7', '-semihosting'],
+    'psci_smp4': (['-M', 'virt,virtualization=on,gic-version=3', '-smp', '4', '-semihosting'], 0, 250, 'elf'),
+    'psci_smp4_q7': (['-M', 'virt,virtualization=on,gic-version=3', '-smp', '4', '--quantum', '7', '-semihosting'],
                      0, 250, 'elf'),
     # Debian Linux boot prefix at EL2 with GICv3 on 4 cores: a fixed budget from reset.
     'linux_el2_gicv3_prefix': (LINUX + ['--stop-after', '300000000'], 4, 10000000, 'linux'),

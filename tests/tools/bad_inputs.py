@@ -64,7 +64,9 @@ def main():
         (['-M', 'virt,gic-version=7', '-kernel', good], ['gic-version']),
         (['-m', 'lots', '-kernel', good], ['-m']),
         (['-smp', '99', '-kernel', good], ['-smp']),
-        (['-cpu', 'cortex-a72', '-kernel', good], ['cortex-a72']),
+        (['-cpu', 'max', '-kernel', good], ['-cpu max']),
+        (['-cpu', 'cortex-a76', '-kernel', good], ['cortex-a76']),
+        (['-smp', '9', '-kernel', good], ['GICv2']),   # default gic-version=2: 8 cores at most
         (['--frobnicate', '-kernel', good], ['--frobnicate']),
         (['-device', 'loader,file=' + path('missing.bin') + ',addr=0x40000000'], ['missing.bin']),
         (['-device', 'loader,file=' + good + ',addr=zz'], ['addr']),

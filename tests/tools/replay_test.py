@@ -22,7 +22,7 @@ def main():
     hs, elf = sys.argv[1], sys.argv[2]
     d = tempfile.mkdtemp()
     rec = os.path.join(d, 'run.rec')
-    base = ['-M', 'virt,virtualization=on', '-smp', '4', '-semihosting', '--quantum', '200',
+    base = ['-M', 'virt,virtualization=on,gic-version=3', '-smp', '4', '-semihosting', '--quantum', '200',
             '--digest-every', '20000']
     fails = []
     # 1. record, typing slowly

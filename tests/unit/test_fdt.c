@@ -35,6 +35,7 @@ TEST(fdt_psci_method_follows_conduit)
     ASSERT_TRUE(m != NULL);
     VirtOptions o;
     virt_default_options(&o);
+    o.gic_version = 3;
     o.virtualization = true;
     o.smp = 4;
     size_t sz;
@@ -93,6 +94,7 @@ TEST(fdt_no_psci_node_with_guest_el3_firmware)
     ASSERT_TRUE(m != NULL);
     VirtOptions o;
     virt_default_options(&o);
+    o.gic_version = 3;
     o.secure = o.virtualization = true;
     o.smp = 4;
     size_t sz;

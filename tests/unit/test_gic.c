@@ -56,8 +56,11 @@ TEST(gicv3_ids)
     ASSERT_TRUE(m);
     ASSERT_EQ(mmio_rd(m, 0, GICD + 0xffe8), 0x3b);
     u32 typer = mmio_rd(m, 0, GICD + 4);
-    ASSERT_EQ(typer & 0x1f, 8);            /* 288 INTIDs */
+    ASSERT_EQ(typer & 0x1f, 7);            /* QEMU 7.2: 256 SPIs / 32 - 1 */
     ASSERT_EQ((typer >> 17) & 1, 0);       /* no LPIs */
+    ASSERT_EQ(typer >> 24 & 3, 3);         /* No1N, A3V */
+    ASSERT_EQ(typer >> 19 & 31, 15);       /* IDbits: 16-bit INTIDs */
+    ASSERT_EQ(mmio_rd(m, 0, GICR(0) + 8) >> 24 & 3, 1);   /* CommonLPIAff */
     ASSERT_EQ(mmio_rd(m, 0, GICD) & 0x30, 0x30);   /* ARE_S, ARE_NS */
     ASSERT_EQ(mmio_rd(m, 0, GICR(0) + 8) & 0x10, 0);
     ASSERT_EQ(mmio_rd(m, 0, GICR(1) + 8) & 0x10, 0x10);   /* Last */

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "cpu/cpu_model.h"
 #include "machine/virt/options.h"
 #include "test.h"
 
@@ -156,5 +157,35 @@ TEST(options_drive_device_global)
     ASSERT_TRUE(!opt_next_prop(&cur, &k, &v));
     ASSERT_TRUE(!strcmp(o.device[1].driver, "virtio-rng-device") && !o.device[1].props);
     ASSERT_TRUE(!opt_global(&o, "virtio-mmio", "force-legacy"));
+    opt_free(&o);
+}
+
+/* QEMU 7.2's defaults: -M virt without gic-version is a GICv2 board, the
+ * CPU a Cortex-A53; -cpu cortex-a57/a72 select those models; any other
+ * CPU is refused by name. */
+TEST(options_qemu_defaults_and_cpu_models)
+{
+    char *dflt[] = {"hyperstep", "-M", "virt", "-kernel", "x"};
+    VirtOptions o;
+    ASSERT_EQ(opt_parse(5, dflt, &o), OPT_OK);
+    ASSERT_EQ(o.gic_version, 2);
+    ASSERT_TRUE(o.cpu_model == NULL);
+    opt_free(&o);
+    char *v3[] = {"hyperstep", "-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-kernel", "x"};
+    ASSERT_EQ(opt_parse(7, v3, &o), OPT_OK);
+    ASSERT_EQ(o.gic_version, 3);
+    ASSERT_TRUE(o.cpu_model == &cpu_model_cortex_a57);
+    opt_free(&o);
+    char *a72[] = {"hyperstep", "-cpu", "cortex-a72", "-kernel", "x"};
+    ASSERT_EQ(opt_parse(5, a72, &o), OPT_OK);
+    ASSERT_TRUE(o.cpu_model == &cpu_model_cortex_a72);
+    ASSERT_EQ(o.cpu_model->midr, 0x410fd083u);
+    opt_free(&o);
+    char *a53[] = {"hyperstep", "-cpu", "cortex-a53", "-kernel", "x"};
+    ASSERT_EQ(opt_parse(5, a53, &o), OPT_OK);
+    ASSERT_TRUE(o.cpu_model == &cpu_model_cortex_a53);
+    opt_free(&o);
+    char *mx[] = {"hyperstep", "-cpu", "max", "-kernel", "x"};
+    ASSERT_EQ(opt_parse(5, mx, &o), OPT_ERROR);
     opt_free(&o);
 }

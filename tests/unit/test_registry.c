@@ -231,6 +231,7 @@ TEST(registry_dummy_device_in_board_dtb)
     ASSERT_TRUE(machine_add_device(m, &dummy_ops, d, "dummy"));
     VirtOptions o;
     virt_default_options(&o);
+    o.gic_version = 3;
     o.smp = 2;
     o.virtualization = true;
     size_t size = 0;

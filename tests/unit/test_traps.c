@@ -14,6 +14,7 @@
 #include "exceptions/exceptions.h"
 #include "cpu/debug.h"
 #include "cpu/pmu.h"
+#include "cpu/sysreg.h"
 #include "exceptions/route.h"
 #include "exceptions/traps.h"
 #include "mmu/mmu.h"
@@ -26,6 +27,7 @@ static Machine *mk(void)
 {
     VirtOptions o;
     virt_default_options(&o);
+    o.gic_version = 3;
     o.secure = true;
     o.virtualization = true;
     o.loader[0].addr = CODE;
@@ -530,7 +532,7 @@ TEST(debug_event_explanations)
     c->mdcr_el2 = MDCR_EL2_TDE | 6;
     debug_update(c);
     expect_trap(c, 1, 0xd503201f, 2, EC_BKPT_LOWER,
-                "hardware breakpoint 0 (DBGBVR0_EL1) at EL1, routed by MDCR_EL2.TDE=1");
+                "hardware breakpoint 0 (DBGBVR0_EL1, address match) at EL1, routed by MDCR_EL2.TDE=1");
     ASSERT_EQ(c->esr_el[2], 0xc2000022u);
     c->dbgbcr[0] = 0;
     /* Watchpoint 0 on a doubleword, loads and stores at EL1. */
@@ -547,5 +549,111 @@ TEST(debug_event_explanations)
     /* ERET-free start: PSTATE.SS=0 at EL1 = active-pending: step exception at once. */
     expect_trap(c, 1, 0xd503201f, 2, EC_SSTEP_LOWER, "software step at EL1 (MDSCR_EL1.SS=1), routed by MDCR_EL2.TDE=1");
     ASSERT_EQ(c->esr_el[2], 0xca000022u);
+    virt_destroy(m);
+}
+
+/* Run a NOP at EL1 and check no debug exception was taken. */
+static void expect_no_trap(Cpu *c)
+{
+    exec1(c, 1, 0xd503201f);
+    ASSERT_EQ(c->el, 1);
+    ASSERT_EQ(c->pc, CODE + 4);
+}
+
+#define BCR(bt, lbn) (1u | 1u << 1 | 0xfu << 5 | (u64)(lbn) << 16 | (u64)(bt) << 20)   /* E, PMC=01 (EL1), BAS */
+
+/* 6 breakpoints (4 and 5 context-aware) and 4 watchpoints as a Cortex-A53:
+ * context ID, VMID, linked address and linked watchpoint matching
+ * (Arm ARM D2.9/D2.10, AArch64.BreakpointValueMatch/StateMatch). */
+TEST(debug_linked_and_context_breakpoints)
+{
+    Machine *m = mk();
+    Cpu *c = m->cpu[0];
+    const SysRegDesc *dfr0 = sysreg_find_name(m, "ID_AA64DFR0_EL1");
+    u64 v = 0;
+    ASSERT_TRUE(dfr0 && sysreg_debug_read(c, dfr0, &v));
+    ASSERT_EQ((v >> 12) & 15, 5);    /* BRPs: 6 breakpoints */
+    ASSERT_EQ((v >> 20) & 15, 3);    /* WRPs: 4 watchpoints */
+    ASSERT_EQ((v >> 28) & 15, 1);    /* CTX_CMPs: 2 context-aware */
+    ASSERT_TRUE(sysreg_find_name(m, "DBGBCR5_EL1") && sysreg_find_name(m, "DBGWCR3_EL1"));
+    ASSERT_TRUE(!sysreg_find_name(m, "DBGWCR4_EL1"));
+    c->oslsr_el1 &= ~2ull;
+    c->mdscr_el1 = 1u << 15;               /* MDE */
+    c->mdcr_el2 = MDCR_EL2_TDE | 6;        /* debug exceptions -> EL2 */
+
+    /* Unlinked context ID match (BT=0b0010) on context-aware breakpoint 4:
+     * every EL1 instruction while CONTEXTIDR_EL1 equals DBGBVR4[31:0]. */
+    c->dbgbvr[4] = 0xabcd0055;
+    c->dbgbcr[4] = BCR(0x2, 0);
+    debug_update(c);
+    c->contextidr_el1 = 0xabcd0054;
+    expect_no_trap(c);
+    c->contextidr_el1 = 0xabcd0055;
+    expect_trap(c, 1, 0xd503201f, 2, EC_BKPT_LOWER,
+                "hardware breakpoint 4 (DBGBVR4_EL1, context ID match) at EL1, routed by MDCR_EL2.TDE=1");
+    /* The same on breakpoint 0 (not context-aware): reserved, never fires. */
+    c->dbgbcr[4] = 0;
+    c->dbgbvr[0] = 0xabcd0055;
+    c->dbgbcr[0] = BCR(0x2, 0);
+    debug_update(c);
+    expect_no_trap(c);
+    c->dbgbcr[0] = 0;
+
+    /* Linked address match (breakpoint 1, BT=0b0001, LBN=5) with a linked
+     * context ID breakpoint 5 (BT=0b0011): fires only in context 0x77. */
+    c->dbgbvr[1] = CODE;
+    c->dbgbcr[1] = BCR(0x1, 5);
+    c->dbgbvr[5] = 0x77;
+    c->dbgbcr[5] = BCR(0x3, 0);
+    debug_update(c);
+    c->contextidr_el1 = 0x76;
+    expect_no_trap(c);                     /* the context differs */
+    c->contextidr_el1 = 0x77;
+    expect_trap(c, 1, 0xd503201f, 2, EC_BKPT_LOWER,
+                "hardware breakpoint 1 (DBGBVR1_EL1, linked address match) at EL1, routed by MDCR_EL2.TDE=1");
+    c->dbgbvr[1] = CODE + 0x40;            /* another address: the linked context alone never fires */
+    debug_update(c);
+    expect_no_trap(c);
+    c->dbgbvr[1] = CODE;
+    c->dbgbcr[5] &= ~1ull;                 /* linked context breakpoint disabled */
+    debug_update(c);
+    expect_no_trap(c);
+    c->dbgbcr[5] |= 1;
+    c->dbgbcr[1] = BCR(0x1, 2);            /* LBN names a breakpoint that is not context-aware */
+    debug_update(c);
+    expect_no_trap(c);
+    c->dbgbcr[1] = BCR(0x1, 4);            /* LBN names an unlinked type: no link */
+    c->dbgbvr[4] = 0x77;
+    c->dbgbcr[4] = BCR(0x2, 0) & ~1ull;    /* (and disabled, so it cannot fire itself) */
+    debug_update(c);
+    expect_no_trap(c);
+    c->dbgbcr[1] = 0;
+    c->dbgbcr[4] = 0;
+
+    /* Linked watchpoint 3 (WT=1, LBN=5): loads at EL1 in context 0x77 only. */
+    c->dbgwvr[3] = CODE + 0x100;
+    c->dbgwcr[3] = 1 | 1 << 1 | 3 << 3 | 0xff << 5 | 5u << 16 | 1u << 20;
+    debug_update(c);
+    c->x[1] = CODE + 0x100;
+    c->contextidr_el1 = 0x76;
+    exec1(c, 1, 0xf9400020);               /* ldr x0, [x1] */
+    ASSERT_EQ(c->el, 1);
+    ASSERT_EQ(c->pc, CODE + 4);
+    c->contextidr_el1 = 0x77;
+    expect_trap(c, 1, 0xf9400020, 2, EC_WATCH_LOWER,
+                "hardware watchpoint 3 (DBGWVR3_EL1) load at EL1, routed by MDCR_EL2.TDE=1");
+    ASSERT_EQ(c->far_el[2], CODE + 0x100);
+    c->dbgwcr[3] = 0;
+    c->dbgbcr[5] = 0;
+
+    /* VMID match (BT=0b1000) on breakpoint 5: VTTBR_EL2.VMID == DBGBVR5[39:32]. */
+    c->dbgbvr[5] = 3ull << 32;
+    c->dbgbcr[5] = BCR(0x8, 0);
+    debug_update(c);
+    c->vttbr_el2 = 2ull << 48;
+    expect_no_trap(c);
+    c->vttbr_el2 = 3ull << 48;
+    expect_trap(c, 1, 0xd503201f, 2, EC_BKPT_LOWER,
+                "hardware breakpoint 5 (DBGBVR5_EL1, VMID match) at EL1, routed by MDCR_EL2.TDE=1");
     virt_destroy(m);
 }
