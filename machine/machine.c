@@ -350,8 +350,46 @@ static void run_slot(Machine *m, Cpu *c)
     m->current = NULL;
 }
 
+/* The end of a round after its bookkeeping: virtual time advances by a
+ * quantum when a core ran (RAN), else jumps to the next device deadline
+ * (every core sleeps).  False when the run must stop (exit code set). */
+static bool round_tail(Machine *m, bool ran)
+{
+    if (ran) {
+        m->round_start_ns += m->quantum * m->ns_per_insn;
+        return true;
+    }
+    /* Every core sleeps: jump virtual time to the next device deadline. */
+    u64 d = next_deadline(m);
+    if (d == UINT64_MAX && m->idle_wait && m->idle_wait(m->idle_opaque, m))
+        return true;   /* host input arrived while every core slept */
+    if (d == UINT64_MAX) {
+        bool any_on = false;
+        for (unsigned i = 0; i < m->ncpu; i++)
+            any_on |= m->cpu[i]->power == CORE_WFI || m->cpu[i]->power == CORE_WFE ||
+                      m->cpu[i]->power == CORE_SUSPENDED;
+        hs_log("hyperstep: every core is %s and nothing can wake it (step %llu): stopping",
+               any_on ? "waiting (WFI/WFE/CPU_SUSPEND)" : "powered off", (unsigned long long)m->steps);
+        m->exit_requested = true;
+        m->exit_code = any_on ? 3 : 0;
+        return false;
+    }
+    if (d > m->round_start_ns)
+        m->round_start_ns = d;
+    else
+        m->round_start_ns += m->quantum * m->ns_per_insn;
+    return true;
+}
+
 int machine_run(Machine *m)
 {
+    /* A machine restored at a round end (machine/snapshot.h) first finishes
+     * that round. */
+    if (m->tail_pending) {
+        m->tail_pending = false;
+        if (!m->exit_requested && !round_tail(m, m->round_ran))
+            return m->exit_code;
+    }
     while (!m->exit_requested) {
         bool ran = false;
         if (unlikely(caught_signal)) {
@@ -359,7 +397,7 @@ int machine_run(Machine *m)
             break;
         }
         tick_devices(m);
-        for (unsigned i = 0; i < m->ncpu && !m->exit_requested; i++) {
+        for (unsigned i = 0; i < m->ncpu && !m->exit_requested && !m->restart_round; i++) {
             Cpu *c = m->cpu[i];
             c->budget = (s64)m->quantum;   /* machine_step(): at this slot's start */
             if (!ready(m, c))
@@ -367,40 +405,42 @@ int machine_run(Machine *m)
             run_slot(m, c);
             ran = true;
         }
+        if (unlikely(m->restart_round))
+            goto restart;
         m->steps += m->quantum;
         if (m->trace_file)
             fflush(m->trace_file);   /* only writes when the round traced something */
         if (m->digest && m->steps >= m->next_digest)
             digest_checkpoint(m);
+        m->round_ran = ran;
+        if (unlikely(m->hooks.round_end)) {
+            m->hooks.round_end(m->hooks.round_opaque, m);
+            if (unlikely(m->restart_round))
+                goto restart;
+        }
         if (m->stop_after && m->steps >= m->stop_after) {
             m->exit_code = 4;
+            m->tail_pending = true;
             break;
         }
-        if (m->hooks.poll && m->hooks.poll(m->hooks.debug_opaque, m))
-            break;
-        if (ran) {
-            m->round_start_ns += m->quantum * m->ns_per_insn;
-            continue;
-        }
-        /* Every core sleeps: jump virtual time to the next device deadline. */
-        u64 d = next_deadline(m);
-        if (d == UINT64_MAX && m->idle_wait && m->idle_wait(m->idle_opaque, m))
-            continue;   /* host input arrived while every core slept */
-        if (d == UINT64_MAX) {
-            bool any_on = false;
-            for (unsigned i = 0; i < m->ncpu; i++)
-                any_on |= m->cpu[i]->power == CORE_WFI || m->cpu[i]->power == CORE_WFE ||
-                          m->cpu[i]->power == CORE_SUSPENDED;
-            hs_log("hyperstep: every core is %s and nothing can wake it (step %llu): stopping",
-                   any_on ? "waiting (WFI/WFE/CPU_SUSPEND)" : "powered off", (unsigned long long)m->steps);
-            m->exit_requested = true;
-            m->exit_code = any_on ? 3 : 0;
+        if (m->hooks.poll && m->hooks.poll(m->hooks.debug_opaque, m)) {
+            m->tail_pending = !m->restart_round;
             break;
         }
-        if (d > m->round_start_ns)
-            m->round_start_ns = d;
-        else
-            m->round_start_ns += m->quantum * m->ns_per_insn;
+        if (unlikely(m->restart_round))
+            goto restart;
+        if (!round_tail(m, ran))
+            break;
+        continue;
+    restart:
+        /* The machine state was replaced by a round-end state (a debugger
+         * went back in time, machine/snapshot.h): finish that round. */
+        m->restart_round = false;
+        if (m->tail_pending) {
+            m->tail_pending = false;
+            if (!round_tail(m, m->round_ran))
+                break;
+        }
     }
     return m->exit_code;
 }

@@ -11,6 +11,8 @@
 #include "trace/digest.h"
 #include "trace/trace.h"
 
+static bool skip_input_line(FILE *f, const char *line);
+
 typedef struct DigestState {
     FILE *out;
     FILE *expect;
@@ -98,6 +100,31 @@ bool digest_setup(Machine *m, u64 every, const char *out, const char *expect, ch
         return false;
     }
     return true;
+}
+
+void digest_seek(Machine *m)
+{
+    DigestState *d = m->digest;
+    if (!d)
+        return;
+    m->next_digest = (m->steps / m->digest_every + 1) * m->digest_every;
+    if (!d->expect)
+        return;
+    char line[2048];
+    for (;;) {
+        long at = ftell(d->expect);
+        if (!fgets(line, sizeof(line), d->expect))
+            return;
+        unsigned long long step;
+        if (skip_input_line(d->expect, line))
+            continue;
+        if (sscanf(line, "#%llu", &step) == 1 && step <= m->steps) {
+            d->expect_line++;
+            continue;
+        }
+        fseek(d->expect, at, SEEK_SET);
+        return;
+    }
 }
 
 /* Everything architectural about a core that is not printed in clear. */

@@ -10,6 +10,7 @@
 #include "machine/virt/virt.h"
 #include "machine/machine.h"
 #include "machine/record.h"
+#include "machine/snapshot.h"
 #include "trace/digest.h"
 #include "trace/steplog.h"
 #include "trace/tarmac.h"
@@ -84,10 +85,35 @@ static int run_machine(VirtOptions *o, int argc, char **argv)
                 return 1;
             }
         }
+        if (o->snapshot_load || o->snapshot_save) {
+            static char ident[16384];
+            char err[1024];
+            snapshot_ident(argc, argv, o, ident, sizeof(ident));
+            if (o->snapshot_load) {
+                double l0 = wall_seconds();
+                if (!snapshot_read_file(m, o->snapshot_load, ident, err, sizeof(err))) {
+                    fprintf(stderr, "hyperstep: %s\n", err);
+                    virt_destroy(m);
+                    return 1;
+                }
+                if (o->stats)
+                    fprintf(stderr, "snapshot %s loaded (step %llu) in %.3f s\n", o->snapshot_load,
+                            (unsigned long long)m->steps, wall_seconds() - l0);
+                digest_seek(m);
+                o->snapshot_load = NULL;   /* after a SYSTEM_RESET the machine starts from reset */
+            }
+            if (o->snapshot_save && !snapshot_save_at(m, o->snapshot_save, o->snapshot_save_step, ident)) {
+                fprintf(stderr, "hyperstep: out of memory\n");
+                virt_destroy(m);
+                return 1;
+            }
+        }
         double t0 = wall_seconds();
         int code = machine_run(m);
         if (o->stats)
             print_stats(m, wall_seconds() - t0);
+        if (!snapshot_at_exit(m) && code != 5)
+            code = 1;
         steplog_finish(m);
         tarmac_finish(m);
         code = digest_finish(m, code);

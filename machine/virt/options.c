@@ -270,6 +270,9 @@ void opt_usage(FILE *f)
           "  --replay F           replay a record: same input at the same steps; divergence -> exit 5\n"
           "hyperstep replay-diff A B   first differing step of two step logs or digest lists\n"
           "  --stats              at exit: instructions retired, wall time and MIPS (stderr)\n"
+          "  --snapshot-save F[@STEP]  write the whole machine to F at the first round end at or\n"
+          "                       after STEP (without @STEP: at the --stop-after step)\n"
+          "  --snapshot-load F    start from snapshot F (same options and images; QEMU: -loadvm)\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
           "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after,\n"
@@ -326,6 +329,7 @@ typedef enum OptId {
     O_TRACE_EL, O_TRACE_RANGE, O_QUANTUM, O_STOP_AFTER, O_MPIDR_LAYOUT, O_PCTL_STARTUP, O_RTC_EPOCH,
     O_NO_STDIN, O_DIGEST_EVERY, O_DIGEST_FILE, O_RECORD, O_REPLAY, O_TARMAC, O_STEP_LOG,
     O_EXPECT_DIGESTS, O_STATS,
+    O_SNAPSHOT_SAVE, O_SNAPSHOT_LOAD,
 } OptId;
 
 /* Every option, one row per spelling.  NAME: as typed; QEMU's options
@@ -388,6 +392,10 @@ static const struct OptSpec {
     {"--step-log", O_STEP_LOG, true, true},
     {"--expect-digests", O_EXPECT_DIGESTS, true, true},
     {"--stats", O_STATS, false, true},
+    /* Snapshots: the file names the start state (as --replay names the
+     * record); a snapshot's own identity leaves them out too. */
+    {"--snapshot-save", O_SNAPSHOT_SAVE, true, true},
+    {"--snapshot-load", O_SNAPSHOT_LOAD, true, true},
 };
 
 /* The row of ARG, or NULL if it is no option. */
@@ -641,6 +649,27 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         case O_STATS:
             o->stats = true;
             break;
+        case O_SNAPSHOT_SAVE: {
+            /* F or F@STEP: a last '@' followed by a number names the step
+             * (a file name may hold '@' otherwise). */
+            char *f = own(o, v);
+            if (!f)
+                return fail("%s %s: too many option arguments", a, v);
+            char *at = strrchr(f, '@');
+            o->snapshot_save_step = 0;
+            if (at && opt_parse_u64(at + 1, &o->snapshot_save_step)) {
+                if (!o->snapshot_save_step)
+                    return fail("--snapshot-save %s: the step must be positive%s", v, "");
+                *at = 0;
+            }
+            if (!*f)
+                return fail("--snapshot-save %s: no file name%s", v, "");
+            o->snapshot_save = f;
+            break;
+        }
+        case O_SNAPSHOT_LOAD:
+            o->snapshot_load = v;
+            break;
         }
     }
     if (o->gdb_wait && !o->gdb)
@@ -667,6 +696,26 @@ void record_args_line(int argc, char **argv, char *buf, size_t n)
                 k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s%s", k ? " " : "", argv[i + j]);
         i += nargs - 1;
     }
+}
+
+void snapshot_ident(int argc, char **argv, const VirtOptions *o, char *buf, size_t n)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int i = 1; i < argc; i++) {
+        int nargs;
+        bool skip = opt_is_observer(argv[i], &nargs);
+        const struct OptSpec *spec = opt_find(argv[i]);
+        if (spec && spec->id == O_STOP_AFTER)
+            skip = true;   /* where a run stops is not part of the machine */
+        if (!skip)
+            for (int j = 0; j < nargs && i + j < argc; j++)
+                k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s%s", k ? " " : "", argv[i + j]);
+        i += nargs - 1;
+    }
+    k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "\n");
+    if (k < n)
+        record_image_lines(o, buf + k, n - k);
 }
 
 static bool file_hash(const char *path, u64 *h)

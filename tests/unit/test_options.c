@@ -14,6 +14,7 @@
 static const char *const observers[] = {
     "-s", "-S", "-gdb", "-d", "-D", "--trace-file", "--trace", "--digest-every", "--digest-file",
     "--record", "--replay", "--tarmac", "--step-log", "--expect-digests", "--stats",
+    "--snapshot-save", "--snapshot-load",
 };
 
 static bool in_observers(const char *name)
