@@ -94,6 +94,7 @@ TEST(options_parser_accepts_observers)
         {"--record", "/dev/null", false}, {"--replay", "/dev/null", false},
         {"--tarmac", "/dev/null", true}, {"--step-log", "/dev/null", true},
         {"--expect-digests", "/dev/null", false}, {"--stats", NULL, false},
+        {"--snapshot-save", "/dev/null@1000", false}, {"--snapshot-load", "/dev/null", false},
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         if (cases[i].needs_trace && !HS_TRACE_ON)
