@@ -10,6 +10,7 @@
 #include "machine/virt/virt.h"
 #include "machine/machine.h"
 #include "machine/record.h"
+#include "machine/checkpoint.h"
 #include "machine/snapshot.h"
 #include "trace/digest.h"
 #include "trace/steplog.h"
@@ -104,6 +105,15 @@ static int run_machine(VirtOptions *o, int argc, char **argv)
             }
             if (o->snapshot_save && !snapshot_save_at(m, o->snapshot_save, o->snapshot_save_step, ident)) {
                 fprintf(stderr, "hyperstep: out of memory\n");
+                virt_destroy(m);
+                return 1;
+            }
+        }
+        if (o->reverse_budget) {
+            char err[256];
+            if (!checkpoint_enable(m, o->reverse_every ? o->reverse_every : 1000000, o->reverse_budget,
+                                   m->tail_pending, err, sizeof(err))) {
+                fprintf(stderr, "hyperstep: --reverse-budget: %s\n", err);
                 virt_destroy(m);
                 return 1;
             }

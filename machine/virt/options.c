@@ -273,6 +273,9 @@ void opt_usage(FILE *f)
           "  --snapshot-save F[@STEP]  write the whole machine to F at the first round end at or\n"
           "                       after STEP (without @STEP: at the --stop-after step)\n"
           "  --snapshot-load F    start from snapshot F (same options and images; QEMU: -loadvm)\n"
+          "  --reverse-budget MiB keep in-memory checkpoints (at most MiB) for gdb's reverse-stepi,\n"
+          "                       reverse-continue... and 'monitor goto STEP' (needs --no-stdin or --replay)\n"
+          "  --reverse-every N    steps between checkpoints (default 1000000; thinned to fit the budget)\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
           "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after,\n"
@@ -329,7 +332,7 @@ typedef enum OptId {
     O_TRACE_EL, O_TRACE_RANGE, O_QUANTUM, O_STOP_AFTER, O_MPIDR_LAYOUT, O_PCTL_STARTUP, O_RTC_EPOCH,
     O_NO_STDIN, O_DIGEST_EVERY, O_DIGEST_FILE, O_RECORD, O_REPLAY, O_TARMAC, O_STEP_LOG,
     O_EXPECT_DIGESTS, O_STATS,
-    O_SNAPSHOT_SAVE, O_SNAPSHOT_LOAD,
+    O_SNAPSHOT_SAVE, O_SNAPSHOT_LOAD, O_REVERSE_BUDGET, O_REVERSE_EVERY,
 } OptId;
 
 /* Every option, one row per spelling.  NAME: as typed; QEMU's options
@@ -396,6 +399,9 @@ static const struct OptSpec {
      * record); a snapshot's own identity leaves them out too. */
     {"--snapshot-save", O_SNAPSHOT_SAVE, true, true},
     {"--snapshot-load", O_SNAPSHOT_LOAD, true, true},
+    /* In-memory checkpoints for the debugger's reverse execution. */
+    {"--reverse-budget", O_REVERSE_BUDGET, true, true},
+    {"--reverse-every", O_REVERSE_EVERY, true, true},
 };
 
 /* The row of ARG, or NULL if it is no option. */
@@ -670,10 +676,26 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         case O_SNAPSHOT_LOAD:
             o->snapshot_load = v;
             break;
+        case O_REVERSE_BUDGET: {
+            u64 mib;
+            if (!opt_parse_u64(v, &mib) || !mib || mib > (1u << 20))
+                return fail("--reverse-budget %s: expected MiB, 1..1048576%s", v, "");
+            o->reverse_budget = mib << 20;
+            break;
+        }
+        case O_REVERSE_EVERY:
+            if (!opt_parse_u64(v, &o->reverse_every) || !o->reverse_every)
+                return fail("--reverse-every %s: expected a positive step count%s", v, "");
+            break;
         }
     }
     if (o->gdb_wait && !o->gdb)
         return fail("-S (start stopped) needs a debugger connection: add -s or -gdb DEV%s%s", "", "");
+    if (o->reverse_budget && !o->no_stdin)
+        return fail("--reverse-budget: host input to the UART cannot be executed again after going back: "
+                    "add --no-stdin, or replay a record (--replay F)%s%s", "", "");
+    if (o->reverse_every && !o->reverse_budget)
+        return fail("--reverse-every needs --reverse-budget MiB%s%s", "", "");
     if (o->record && o->replay)
         return fail("--record and --replay cannot be used together%s%s", "", "");
     /* meson -Dtrace=false compiled the trace hooks away: refuse the options
