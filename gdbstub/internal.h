@@ -208,7 +208,8 @@ bool rsp_listen_tcp(GdbStub *s, const char *host, const char *port);
 bool rsp_listen_unix(GdbStub *s, const char *path);
 
 /* ---- packets.c: dispatcher ---- */
-/* Set/clear SLOW_BREAK from the breakpoints, watchpoints and frozen cores. */
+/* Set/clear SLOW_BREAK from the breakpoints, watchpoints, frozen cores and
+ * a journey in time (reverse.c). */
 void gdb_update_slow(GdbStub *s);
 void gdb_flush_tlbs(Machine *m);
 /* Forget every breakpoint/watchpoint and frozen core (detach, lost gdb). */

@@ -13,15 +13,6 @@
 
 /* ---- breakpoints, watchpoints, the slow flag ---- */
 
-void gdb_update_slow(GdbStub *s)
-{
-    bool need = s->nbp || s->nwp || s->frozen || s->wait_initial || (s->tr.mode != TR_NONE && s->tr.near);
-    if (need)
-        s->m->slow |= SLOW_BREAK;
-    else
-        s->m->slow &= ~SLOW_BREAK;
-}
-
 void gdb_flush_tlbs(Machine *m)
 {
     for (unsigned i = 0; i < m->ncpu; i++)

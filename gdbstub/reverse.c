@@ -26,6 +26,17 @@
 #include "machine/checkpoint.h"
 #include "mmu/mmu.h"
 
+/* The one place SLOW_BREAK is decided (here so that the time-travel code,
+ * which changes it, calls nothing above it). */
+void gdb_update_slow(GdbStub *s)
+{
+    bool need = s->nbp || s->nwp || s->frozen || s->wait_initial || (s->tr.mode != TR_NONE && s->tr.near);
+    if (need)
+        s->m->slow |= SLOW_BREAK;
+    else
+        s->m->slow &= ~SLOW_BREAK;
+}
+
 bool gdb_reverse_on(GdbStub *s)
 {
     return checkpoint_enabled(s->m);

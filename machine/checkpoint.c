@@ -49,7 +49,7 @@ static CkptStore *store(const Machine *m)
 {
     if (!m->hooks.round_end)
         return NULL;
-    void **slot = snapshot_checkpoint_slot((Machine *)m);
+    void **slot = snapshot_checkpoint_slot((Machine *)m, NULL, NULL);
     return slot ? *slot : NULL;
 }
 
@@ -252,7 +252,7 @@ static void thin(Machine *m, CkptStore *s)
 
 bool checkpoint_enable(Machine *m, u64 every, u64 budget, bool at_round_end, char *err, size_t errlen)
 {
-    void **slot = snapshot_checkpoint_slot(m);
+    void **slot = snapshot_checkpoint_slot(m, checkpoint_round_end, checkpoint_free);
     CkptStore *s = slot ? calloc(1, sizeof(*s)) : NULL;
     if (!s) {
         snprintf(err, errlen, "out of memory");
@@ -441,7 +441,7 @@ u64 checkpoint_bytes(const Machine *m, u64 *budget)
 
 void checkpoint_free(Machine *m)
 {
-    void **slot = snapshot_checkpoint_slot(m);
+    void **slot = m->hooks.round_end ? snapshot_checkpoint_slot(m, NULL, NULL) : NULL;
     CkptStore *s = slot ? *slot : NULL;
     if (!s)
         return;

@@ -16,7 +16,6 @@
 
 #include "cpu/power.h"
 #include "devices/device.h"
-#include "machine/checkpoint.h"
 #include "machine/record.h"
 #include "machine/snapshot.h"
 #include "mmu/mmu.h"
@@ -639,6 +638,8 @@ typedef struct SnapCtl {
     char *ident;
     bool failed;
     void *ckpt;           /* CkptStore (machine/checkpoint.c), or NULL */
+    void (*ckpt_round)(Machine *m);   /* its round-end and free functions */
+    void (*ckpt_free)(Machine *m);
 } SnapCtl;
 
 static void snap_round_end(void *opaque, Machine *m)
@@ -653,8 +654,8 @@ static void snap_round_end(void *opaque, Machine *m)
         free(s->path);
         s->path = NULL;
     }
-    if (s->ckpt)
-        checkpoint_round_end(m);
+    if (s->ckpt && s->ckpt_round)
+        s->ckpt_round(m);
 }
 
 /* The control state of M, created (and the hook installed) on first use. */
@@ -670,10 +671,16 @@ static SnapCtl *snapctl(Machine *m)
     return s;
 }
 
-void **snapshot_checkpoint_slot(Machine *m)
+void **snapshot_checkpoint_slot(Machine *m, void (*round)(Machine *), void (*release)(Machine *))
 {
     SnapCtl *s = snapctl(m);
-    return s ? &s->ckpt : NULL;
+    if (!s)
+        return NULL;
+    if (round)
+        s->ckpt_round = round;
+    if (release)
+        s->ckpt_free = release;
+    return &s->ckpt;
 }
 
 bool snapshot_save_at(Machine *m, const char *path, u64 step, const char *ident)
@@ -708,7 +715,8 @@ bool snapshot_at_exit(Machine *m)
             ok = false;
         }
     }
-    checkpoint_free(m);
+    if (s->ckpt_free)
+        s->ckpt_free(m);
     free(s->path);
     free(s->ident);
     free(s);

@@ -78,7 +78,8 @@ bool snapshot_at_exit(Machine *m);
 u8 *snapshot_resident_map(const MemRegion *r);
 /* Where machine/checkpoint.c keeps its store (in this module's control
  * state, created with the round_end hook on first use); NULL if out of
- * memory. */
-void **snapshot_checkpoint_slot(Machine *m);
+ * memory.  ROUND (called at every round end while the store is set) and
+ * RELEASE (at snapshot_at_exit) are registered when not NULL. */
+void **snapshot_checkpoint_slot(Machine *m, void (*round)(Machine *), void (*release)(Machine *));
 
 #endif
