@@ -11,6 +11,7 @@
 #include "machine/checkpoint.h"
 #include "machine/snapshot.h"
 #include "mmu/mmu.h"
+#include "trace/digest.h"
 
 #define PAGE 4096u
 
@@ -391,6 +392,7 @@ bool checkpoint_restore(Machine *m, unsigned j, char *err, size_t errlen)
     s->base = (int)j;
     s->next_step = c->info.steps + s->every;
     flush_all(m);
+    digest_seek(m);   /* the checkpoints after this step come again */
     return true;
 }
 
