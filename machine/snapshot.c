@@ -696,6 +696,24 @@ bool snapshot_save_at(Machine *m, const char *path, u64 step, const char *ident)
     return s->path && s->ident;
 }
 
+/* Free the control state of M (and its checkpoints). */
+static void snapctl_free(Machine *m, SnapCtl *s)
+{
+    if (s->ckpt_free)
+        s->ckpt_free(m);
+    free(s->path);
+    free(s->ident);
+    free(s);
+    m->hooks.round_end = NULL;
+    m->hooks.round_opaque = NULL;
+}
+
+void snapshot_discard(Machine *m)
+{
+    if (m && m->hooks.round_end == snap_round_end)
+        snapctl_free(m, m->hooks.round_opaque);
+}
+
 bool snapshot_at_exit(Machine *m)
 {
     if (m->hooks.round_end != snap_round_end)
@@ -715,12 +733,6 @@ bool snapshot_at_exit(Machine *m)
             ok = false;
         }
     }
-    if (s->ckpt_free)
-        s->ckpt_free(m);
-    free(s->path);
-    free(s->ident);
-    free(s);
-    m->hooks.round_end = NULL;
-    m->hooks.round_opaque = NULL;
+    snapctl_free(m, s);
     return ok;
 }

@@ -71,6 +71,9 @@ bool snapshot_save_at(Machine *m, const char *path, u64 step, const char *ident)
  * --snapshot-save PATH@STEP never reached STEP, say so on stderr and return
  * false.  Frees the snapshot control state of M either way. */
 bool snapshot_at_exit(Machine *m);
+/* Free the snapshot control state and checkpoints of M without writing
+ * anything (a run that fails before it starts).  NULL or nothing: no-op. */
+void snapshot_discard(Machine *m);
 
 /* Resident-page map of RAM region R (mincore: one byte per 4 KiB page, bit 0
  * set if the host ever touched it; the others read as zero), or NULL when

@@ -105,6 +105,7 @@ static int run_machine(VirtOptions *o, int argc, char **argv)
             }
             if (o->snapshot_save && !snapshot_save_at(m, o->snapshot_save, o->snapshot_save_step, ident)) {
                 fprintf(stderr, "hyperstep: out of memory\n");
+                snapshot_discard(m);
                 virt_destroy(m);
                 return 1;
             }
@@ -114,6 +115,7 @@ static int run_machine(VirtOptions *o, int argc, char **argv)
             if (!checkpoint_enable(m, o->reverse_every ? o->reverse_every : 1000000, o->reverse_budget,
                                    m->tail_pending, err, sizeof(err))) {
                 fprintf(stderr, "hyperstep: --reverse-budget: %s\n", err);
+                snapshot_discard(m);
                 virt_destroy(m);
                 return 1;
             }
