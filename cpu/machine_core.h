@@ -201,6 +201,10 @@ struct Machine {
     bool round_ran;
     bool tail_pending;
     bool restart_round;
+    /* Schedule exploration (--schedule-seed, machine/machine.c): nonzero
+     * varies each round's core order and slot lengths, derived only from
+     * the seed and the round's step. */
+    u64 sched_seed;
 
     /* Trace filters (--trace-core/-el/-range), checked only by
      * trace_wanted() (trace/trace.c) where a line is about to print. */

@@ -54,11 +54,18 @@ bool digest_setup_streams(Machine *m, u64 every, FILE *out, bool own_out, FILE *
         char hdr[4096];
         unsigned long long ev = 0, q = 0;
         bool found = false;
+        unsigned long long seed = 0;
         while (fgets(hdr, sizeof(hdr), d->expect)) {
-            if (sscanf(hdr, "hyperstep-digests v1 every=%llu quantum=%llu", &ev, &q) == 2) {
+            if (sscanf(hdr, "hyperstep-digests v1 every=%llu quantum=%llu seed=%llu", &ev, &q, &seed) >= 2) {
                 found = ev && q;
                 break;
             }
+        }
+        if (found && seed != m->sched_seed) {
+            snprintf(err, errlen, "%s was recorded with --schedule-seed %llu, this run uses %llu", expect_name,
+                     seed, (unsigned long long)m->sched_seed);
+            free(d);
+            return false;
         }
         d->body_at = ftell(d->expect);
         if (!found || q != m->quantum) {
@@ -76,8 +83,12 @@ bool digest_setup_streams(Machine *m, u64 every, FILE *out, bool own_out, FILE *
     m->digest = d;
     m->digest_every = every;
     m->next_digest = every;
-    fprintf(d->out ? d->out : trace_out(m), "hyperstep-digests v1 every=%llu quantum=%llu\n",
-            (unsigned long long)every, (unsigned long long)m->quantum);
+    if (m->sched_seed)   /* the schedule is part of what the digests describe */
+        fprintf(d->out ? d->out : trace_out(m), "hyperstep-digests v1 every=%llu quantum=%llu seed=%llu\n",
+                (unsigned long long)every, (unsigned long long)m->quantum, (unsigned long long)m->sched_seed);
+    else
+        fprintf(d->out ? d->out : trace_out(m), "hyperstep-digests v1 every=%llu quantum=%llu\n",
+                (unsigned long long)every, (unsigned long long)m->quantum);
     return true;
 }
 

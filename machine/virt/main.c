@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "machine/virt/explore.h"
 #include "machine/virt/options.h"
 #include "machine/virt/virt.h"
 #include "machine/machine.h"
@@ -146,6 +147,8 @@ static int run_machine(VirtOptions *o, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "explore"))
+        return explore_main(argc, argv);
     if (argc == 4 && !strcmp(argv[1], "replay-diff"))
         return replay_diff_main(argv[2], argv[3]);
     VirtOptions o;

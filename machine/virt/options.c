@@ -276,6 +276,10 @@ void opt_usage(FILE *f)
           "  --reverse-budget MiB keep in-memory checkpoints (at most MiB) for gdb's reverse-stepi,\n"
           "                       reverse-continue... and 'monitor goto STEP' (needs --no-stdin or --replay)\n"
           "  --reverse-every N    steps between checkpoints (default 1000000; thinned to fit the budget)\n"
+          "  --schedule-seed N    vary core order, slot lengths and core speeds per round, from seed N\n"
+          "                       (deterministic: the same seed gives the same run)\n"
+          "hyperstep explore -n K [-j J] [--marker TEXT] -- ARGS...   run ARGS with seeds 1..K, report\n"
+          "                       pass/fail per seed and where a failing and a passing seed diverge\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
           "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after,\n"
@@ -332,7 +336,7 @@ typedef enum OptId {
     O_TRACE_EL, O_TRACE_RANGE, O_QUANTUM, O_STOP_AFTER, O_MPIDR_LAYOUT, O_PCTL_STARTUP, O_RTC_EPOCH,
     O_NO_STDIN, O_DIGEST_EVERY, O_DIGEST_FILE, O_RECORD, O_REPLAY, O_TARMAC, O_STEP_LOG,
     O_EXPECT_DIGESTS, O_STATS,
-    O_SNAPSHOT_SAVE, O_SNAPSHOT_LOAD, O_REVERSE_BUDGET, O_REVERSE_EVERY,
+    O_SNAPSHOT_SAVE, O_SNAPSHOT_LOAD, O_REVERSE_BUDGET, O_REVERSE_EVERY, O_SCHEDULE_SEED,
 } OptId;
 
 /* Every option, one row per spelling.  NAME: as typed; QEMU's options
@@ -402,6 +406,8 @@ static const struct OptSpec {
     /* In-memory checkpoints for the debugger's reverse execution. */
     {"--reverse-budget", O_REVERSE_BUDGET, true, true},
     {"--reverse-every", O_REVERSE_EVERY, true, true},
+    /* Changes the schedule: part of a record's and a snapshot's identity. */
+    {"--schedule-seed", O_SCHEDULE_SEED, true, false},
 };
 
 /* The row of ARG, or NULL if it is no option. */
@@ -683,6 +689,10 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
             o->reverse_budget = mib << 20;
             break;
         }
+        case O_SCHEDULE_SEED:
+            if (!opt_parse_u64(v, &o->schedule_seed) || !o->schedule_seed)
+                return fail("--schedule-seed %s: expected a positive number%s", v, "");
+            break;
         case O_REVERSE_EVERY:
             if (!opt_parse_u64(v, &o->reverse_every) || !o->reverse_every)
                 return fail("--reverse-every %s: expected a positive step count%s", v, "");

@@ -81,6 +81,7 @@ typedef struct VirtOptions {
     const char *snapshot_load;  /* --snapshot-load F */
     u64 reverse_budget;         /* --reverse-budget MiB, in bytes (0: off) */
     u64 reverse_every;          /* --reverse-every N steps between checkpoints */
+    u64 schedule_seed;          /* --schedule-seed N (0: the fixed round robin) */
     const char *gdb;            /* NULL, or "tcp::PORT" / "unix:PATH" */
     bool gdb_wait;              /* -S */
     bool stats;                 /* --stats: instructions, wall time and MIPS to stderr at exit */
