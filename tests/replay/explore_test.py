@@ -2,14 +2,17 @@
 """explore_test.py — --schedule-seed and `hyperstep explore` on the example
 hypervisor (4 cores, GICv3, EL2).
 
-usage: explore_test.py HYPERSTEP HYPERVISOR_ELF
+usage: explore_test.py HYPERSTEP HYPERVISOR_ELF [SGI_RACE_ELF]
 
 Checks: the same seed twice gives identical digests (bit for bit); two
 seeds give different runs; the seed is in the digest header and a list of
 one seed is refused for another; explore over 6 seeds with a step budget
 (--stop-after 30000: a run that has not finished by then fails) names
 failing and passing seeds and where the first failing one diverges from a
-passing one; the failing seed replays with the same digests.
+passing one; the failing seed replays with the same digests.  With
+SGI_RACE_ELF (tests/guests/sgi_race.c, an SGI sent before the target core
+clears its pending SGIs): the fixed round robin fails, and explore over 12
+seeds finds both failing and passing seeds.
 """
 import os
 import re
@@ -25,6 +28,7 @@ def run(cmd):
 
 def main():
     hs, elf = sys.argv[1:3]
+    race = sys.argv[3] if len(sys.argv) > 3 else None
     base = [hs, '-M', 'virt,virtualization=on,gic-version=3', '-cpu', 'cortex-a53', '-smp', '4', '-m', '1G',
             '-semihosting', '-kernel', elf, '-nographic', '--no-stdin']
     tmp = tempfile.mkdtemp(prefix='hs-explore-test-')
@@ -65,6 +69,22 @@ def main():
         for f in os.listdir(d):
             os.unlink(os.path.join(d, f))
         os.rmdir(d)
+    if race:
+        rargs = ['-M', 'virt,secure=on,virtualization=on,gic-version=3', '-smp', '4', '-semihosting',
+                 '-kernel', race, '-nographic']
+        code, out, _ = run([hs] + rargs + ['--no-stdin'])
+        if code != 1 or 'was lost' not in out:
+            problems.append('sgi_race with the fixed round robin: exit %d (1, SGI lost, expected)' % code)
+        code, out, err = run([hs, 'explore', '-n', '12', '-j', '2', '--'] + rargs)
+        print(out)
+        m = re.search(r'first failing seed: (\d+).*a passing seed: (\d+)', out)
+        if not m:
+            problems.append('explore on sgi_race did not find both a failing and a passing seed: %s' % out[-500:])
+        d = re.search(r'outputs and digests: (\S+)/SEED.out', out)
+        if d:
+            for f in os.listdir(d.group(1)):
+                os.unlink(os.path.join(d.group(1), f))
+            os.rmdir(d.group(1))
     for f in os.listdir(tmp):
         os.unlink(os.path.join(tmp, f))
     os.rmdir(tmp)
