@@ -519,6 +519,7 @@ def sc_reverse(o, c):
             'monitor when', 'monitor goto 2500', 'maint flush register-cache', 'monitor when',
             'echo ==G==\n', regs, 'echo ==END==\n', 'monitor goto 2500', 'maint flush register-cache',
             'echo ==H==\n', regs, 'echo ==END==\n',
+            'monitor goto 5', 'maint flush register-cache', 'echo ==I==\n', 'info threads', 'echo ==END==\n',
         ], timeout=120)
         c.outputs.append(out)
         a, b, cc = (regs_by_thread(between(out, x)) for x in ('==A==', '==B==', '==C=='))
@@ -543,6 +544,11 @@ def sc_reverse(o, c):
         c.want(out, r'now at step 2500, CPU#0', 'monitor goto 2500 arrives')
         g, h = regs_by_thread(between(out, '==G==')), regs_by_thread(between(out, '==H=='))
         c.ok(g and g == h, 'monitor goto 2500 twice gives the same registers')
+        # Back before PSCI CPU_ON: the secondaries were never powered on then.
+        i = between(out, '==I==')
+        for t in (2, 3, 4):
+            c.want(i, r'Thread %d \(CPU#%d \[off: never powered on\]' % (t, t - 1),
+                   'after going back before CPU_ON, CPU#%d shows as never powered on' % (t - 1))
     finally:
         log = hs.stop()
         c.outputs.append(log)
