@@ -3,7 +3,7 @@
 # Run as root, or as a user who may use sudo (asked only when a package is
 # missing). Idempotent.
 set -euo pipefail
-PKGS=(meson ninja-build gcc pkg-config python3 libcapstone-dev libelf-dev libfdt-dev
+PKGS=(meson ninja-build gcc pkg-config python3 libcapstone-dev libelf-dev libfdt-dev libzstd-dev
       libsdl2-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libunicorn-dev
       gdb-multiarch qemu-system-arm qemu-user device-tree-compiler cpio gzip
       clang libclang-rt-14-dev)

@@ -217,6 +217,9 @@ struct Cpu {
     u64 power_since;          /* global step at which power last changed */
     const char *power_why;    /* static string: cause of the last power change */
     bool suspend_powerdown;   /* CORE_SUSPENDED: power-down (context lost), not standby */
+    /* Snapshots (machine/snapshot.c): power_why of a restored core points
+     * here (the saved text of its cause). */
+    char power_why_saved[64];
 
     /* PMU overflow interrupt output (an IrqLine's fields, see cpu/pmu.h
      * pmu_connect_irq); unset = not wired.  LEVEL is what the wire carries. */

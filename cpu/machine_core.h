@@ -98,6 +98,14 @@ typedef struct MachineHooks {
     void (*irq_refresh)(void *opaque, Cpu *c);
     void (*async_refresh)(void *opaque, Cpu *c);
     void *intc_opaque;
+
+    /* Snapshots and checkpoints (machine/snapshot.h).  round_end: at the end
+     * of every round, after the steps advanced and the digest checkpoint,
+     * before --stop-after and the debugger's poll: the machine is then at a
+     * state a snapshot can capture (Machine.round_ran says whether a core
+     * ran).  It may replace the machine state and set Machine.restart_round. */
+    void (*round_end)(void *opaque, Machine *m);
+    void *round_opaque;
 } MachineHooks;
 
 struct Device;
@@ -187,6 +195,20 @@ struct Machine {
     /* Core machine_run() is running now (NULL between slots): the clock of
      * power changes one core makes to another (cpu/power.c). */
     Cpu *current;
+
+    /* Snapshots and time travel (machine/snapshot.h, machine/machine.c).
+     * round_ran: a core ran in the round that just ended.  tail_pending:
+     * the state is that of a round end whose time advance has not happened
+     * yet (a loaded snapshot, a stop at --stop-after): machine_run() does it
+     * first.  restart_round: the state was just replaced by a round-end
+     * state mid-round; the scheduler abandons the current round. */
+    bool round_ran;
+    bool tail_pending;
+    bool restart_round;
+    /* Schedule exploration (--schedule-seed, machine/machine.c): nonzero
+     * varies each round's core order and slot lengths, derived only from
+     * the seed and the round's step. */
+    u64 sched_seed;
 
     /* Trace filters (--trace-core/-el/-range), checked only by
      * trace_wanted() (trace/trace.c) where a line is about to print. */

@@ -46,6 +46,28 @@ typedef struct GdbReg {
 /* What a packet asks the stop loop to do next. */
 typedef enum Action { ACT_STAY, ACT_RESUME, ACT_DETACH, ACT_KILL } Action;
 
+/* A journey to another position of the run (gdbstub/reverse.c). */
+typedef enum TravelMode { TR_NONE, TR_GOTO, TR_SCAN } TravelMode;
+typedef struct Travel {
+    TravelMode mode;
+    /* Target: core CORE about to execute with Cpu.icount == ICOUNT; or
+     * (BY_STEP) the first instruction whose global step >= STEP; or (ANY)
+     * the first instruction at all; or (END_ROUND, scans) the round end
+     * at END_STEPS. */
+    unsigned core;
+    u64 icount;
+    bool by_step, any, end_round;
+    u64 step, end_steps;
+    unsigned ckpt;            /* scan: the checkpoint its interval starts at */
+    bool hit;                 /* scan: last breakpoint/watchpoint hit so far */
+    StopEvent hit_ev;
+    u64 hit_icount;
+    StopEvent report;         /* goto: what to report on arrival */
+    bool begin;               /* goto: report replaylog:begin (oldest checkpoint) */
+    bool monitor;             /* goto: arrival answers `monitor goto` with OK */
+    bool near;                /* the target may be reached this round: SLOW_BREAK */
+} Travel;
+
 typedef struct GdbStub {
     Machine *m;
     int listen_fd, conn_fd;
@@ -85,6 +107,13 @@ typedef struct GdbStub {
      * (a debugger that did not remove it must still make progress). */
     u64 bskip_icount[HS_MAX_CPUS], wskip_icount[HS_MAX_CPUS];
     u32 bskip_valid, wskip_valid;
+
+    /* Reverse execution (gdbstub/reverse.c). */
+    Travel tr;
+    bool tr_arrived;          /* insn_check reached the travel's target */
+    bool tr_begin;            /* the stop reply says replaylog:begin */
+    bool tr_reply_ok;         /* the stop answers `monitor goto`: OK, no stop reply */
+    Action act_after;         /* a query (monitor goto) resumes the machine */
 
     struct { u64 addr; bool hw; } bp[GDB_MAX_BP];
     unsigned nbp;
@@ -179,7 +208,8 @@ bool rsp_listen_tcp(GdbStub *s, const char *host, const char *port);
 bool rsp_listen_unix(GdbStub *s, const char *path);
 
 /* ---- packets.c: dispatcher ---- */
-/* Set/clear SLOW_BREAK from the breakpoints, watchpoints and frozen cores. */
+/* Set/clear SLOW_BREAK from the breakpoints, watchpoints, frozen cores and
+ * a journey in time (reverse.c). */
 void gdb_update_slow(GdbStub *s);
 void gdb_flush_tlbs(Machine *m);
 /* Forget every breakpoint/watchpoint and frozen core (detach, lost gdb). */
@@ -193,8 +223,10 @@ Action gdb_handle_packet(GdbStub *s);
 
 /* ---- runctl.c: run control ---- */
 void gdb_send_stop(GdbStub *s, const StopEvent *e);
-/* Step one instruction of C (others stay stopped) and send the stop reply. */
-void gdb_step(GdbStub *s, Cpu *c);
+/* Step one instruction of C (others stay stopped) and send the stop reply;
+ * with reverse execution on, run the schedule until C executed one
+ * instruction (ACT_RESUME; the stop reply comes on arrival). */
+Action gdb_step(GdbStub *s, Cpu *c);
 /* Resume the cores in mask CONT (others frozen), or answer at once if none
  * of them can run. */
 Action gdb_resume(GdbStub *s, u32 cont);
@@ -209,6 +241,28 @@ bool gdbregs_write(GdbStub *s, Cpu *c, unsigned i, const u8 *in);
 
 /* monitor.c: run monitor command CMD, output text into OUT (N bytes). */
 void gdbmon_run(GdbStub *s, const char *cmd, char *out, size_t n);
+
+/* ---- reverse.c: reverse execution on checkpoints ---- */
+bool gdb_reverse_on(GdbStub *s);
+/* Go to position (CORE, ICOUNT), report KIND (ADDR for a watchpoint). */
+Action gdb_rev_goto(GdbStub *s, unsigned core, u64 icount, StopKind kind, u64 addr);
+/* reverse-continue: the last breakpoint/watchpoint hit before now. */
+Action gdb_rev_continue(GdbStub *s);
+/* monitor goto STEP. */
+Action gdb_rev_goto_step(GdbStub *s, u64 step);
+/* monitor when: the current position into OUT. */
+void gdb_rev_when(GdbStub *s, char *out, size_t n);
+/* Hooks while travelling: insn_check (true = end the slot), a watched
+ * access, arrival at a slot stop (true = serve the stop loop with *E),
+ * once per round (true = state replaced). */
+bool gdb_rev_insn(GdbStub *s, Cpu *c);
+void gdb_rev_watch(GdbStub *s, Cpu *c, StopKind kind, u64 addr);
+bool gdb_rev_arrived(GdbStub *s, Cpu *c, StopEvent *e);
+bool gdb_rev_round(GdbStub *s);
+/* Recompute Travel.near. */
+void gdb_rev_update_slow(GdbStub *s);
+/* The debugger changed registers or memory: later checkpoints are void. */
+void gdb_rev_changed(GdbStub *s);
 
 /* gdbstub.c: debugger memory access through the selected core. */
 bool gdb_mem_access(GdbStub *s, Cpu *c, u64 addr, u8 *buf, size_t len, bool write);

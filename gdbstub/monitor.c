@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu/power.h"
@@ -242,6 +243,9 @@ static void cmd_help(Out *o)
            "  trace on|off CAT      switch trace categories (insn,exc,psci,mmio,gic,timer,mmu,sched,regs,all)\n"
            "  phys on|off           memory accesses use physical (on) or virtual addresses (off)\n"
            "  tlb                   selected core's soft TLB: valid entries per regime, hit/miss counters\n"
+           "  when                  the current step, instructions retired per core, checkpoints\n"
+           "  goto STEP             go to the first instruction at global step STEP or later, back or\n"
+           "                        forward (--reverse-budget); then 'maint flush register-cache'\n"
            "Threads are cores: thread N = CPU#(N-1).\n");
 }
 
@@ -261,6 +265,18 @@ void gdbmon_run(GdbStub *s, const char *cmd, char *buf, size_t n)
         cmd_el(s, &o);
     } else if (!strcmp(w[0], "tlb") && nw == 1) {
         cmd_tlb(s, &o);
+    } else if (!strcmp(w[0], "when") && nw == 1) {
+        gdb_rev_when(s, buf, n);
+    } else if (!strcmp(w[0], "goto") && nw == 2) {
+        u64 step;
+        char *end;
+        step = strtoull(w[1], &end, 0);
+        if (!gdb_reverse_on(s))
+            out(&o, "monitor goto needs reverse execution: start hyperstep with --reverse-budget MiB\n");
+        else if (*end || !w[1][0])
+            out(&o, "usage: monitor goto STEP (a global step number, see 'monitor when')\n");
+        else
+            s->act_after = gdb_rev_goto_step(s, step);
     } else if (!strcmp(w[0], "phys") && nw <= 2) {
         if (nw == 2 && (!strcmp(w[1], "on") || !strcmp(w[1], "off")))
             s->phys = !strcmp(w[1], "on");

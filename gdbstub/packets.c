@@ -13,15 +13,6 @@
 
 /* ---- breakpoints, watchpoints, the slow flag ---- */
 
-void gdb_update_slow(GdbStub *s)
-{
-    bool need = s->nbp || s->nwp || s->frozen || s->wait_initial;
-    if (need)
-        s->m->slow |= SLOW_BREAK;
-    else
-        s->m->slow &= ~SLOW_BREAK;
-}
-
 void gdb_flush_tlbs(Machine *m)
 {
     for (unsigned i = 0; i < m->ncpu; i++)
@@ -211,6 +202,8 @@ static void handle_mem(GdbStub *s, char op, const char *p, size_t plen)
         rsp_send_str(s, "E14");
         return;
     }
+    if (len)
+        gdb_rev_changed(s);
     rsp_send_str(s, "OK");
 }
 
@@ -253,6 +246,7 @@ static void handle_G(GdbStub *s, const char *p, size_t len)
         gdbregs_write(s, c, i, v);
         p += 2 * s->regs[i].bytes;
     }
+    gdb_rev_changed(s);
     rsp_send_str(s, "OK");
 }
 
@@ -280,7 +274,10 @@ static void handle_p(GdbStub *s, const char *p, bool write, size_t plen)
         rsp_send_str(s, "E22");
         return;
     }
-    rsp_send_str(s, gdbregs_write(s, c, (unsigned)n, v) ? "OK" : "E01");
+    bool ok = gdbregs_write(s, c, (unsigned)n, v);
+    if (ok)
+        gdb_rev_changed(s);
+    rsp_send_str(s, ok ? "OK" : "E01");
 }
 
 
@@ -380,7 +377,8 @@ static void handle_rcmd(GdbStub *s, const char *hex)
     if (buf[0])
         rsp_console(s, buf);
     free(buf);
-    rsp_send_str(s, "OK");
+    if (s->act_after != ACT_RESUME)   /* monitor goto answers OK on arrival */
+        rsp_send_str(s, "OK");
 }
 
 static void handle_query(GdbStub *s, const char *p)
@@ -388,7 +386,8 @@ static void handle_query(GdbStub *s, const char *p)
     Machine *m = s->m;
     if (!strncmp(p, "qSupported", 10)) {
         rsp_send_fmt(s, "PacketSize=%x;qXfer:features:read+;qXfer:threads:read+;vContSupported+;"
-                 "swbreak+;hwbreak+;QStartNoAckMode+", GDB_PKT_MAX);
+                 "swbreak+;hwbreak+;QStartNoAckMode+%s", GDB_PKT_MAX,
+                 gdb_reverse_on(s) ? ";ReverseStep+;ReverseContinue+" : "");
     } else if (!strcmp(p, "qAttached") || !strncmp(p, "qAttached:", 10)) {
         rsp_send_str(s, "1");
     } else if (!strcmp(p, "qC")) {
@@ -500,6 +499,7 @@ Action gdb_handle_packet(GdbStub *s)
                 return ACT_STAY;
             }
             gdb_cur_cpu(s)->pc = v;
+            gdb_rev_changed(s);
         }
         return gdb_resume(s, all);
     }
@@ -520,9 +520,9 @@ Action gdb_handle_packet(GdbStub *s)
                 return ACT_STAY;
             }
             c->pc = v;
+            gdb_rev_changed(s);
         }
-        gdb_step(s, c);
-        return ACT_STAY;
+        return gdb_step(s, c);
     }
     case 'v':
         if (!strcmp(p, "vCont?")) {
@@ -562,9 +562,31 @@ Action gdb_handle_packet(GdbStub *s)
         rsp_send_str(s, (t >= 0 && !*e) ? "OK" : "E22");
         return ACT_STAY;
     }
-    case 'q':
+    case 'q': {
+        s->act_after = ACT_STAY;
         handle_query(s, p);
-        return ACT_STAY;
+        Action a = s->act_after;
+        s->act_after = ACT_STAY;
+        return a;
+    }
+    case 'b':
+        /* bs / bc: reverse step / continue (gdb's reverse-* commands). */
+        if (!gdb_reverse_on(s) || (strcmp(p, "bs") && strcmp(p, "bc"))) {
+            rsp_send_str(s, "");
+            return ACT_STAY;
+        }
+        if (p[1] == 'c')
+            return gdb_rev_continue(s);
+        {
+            Cpu *c = s->cont >= 0 && (unsigned)s->cont < m->ncpu ? m->cpu[s->cont] : gdb_cur_cpu(s);
+            if (c->icount == 0) {
+                s->tr_begin = true;
+                StopEvent e = {EV_TRAP, c->index, 0};
+                gdb_send_stop(s, &e);
+                return ACT_STAY;
+            }
+            return gdb_rev_goto(s, c->index, c->icount - 1, EV_TRAP, 0);
+        }
     case 'Q':
         if (!strcmp(p, "QStartNoAckMode")) {
             rsp_send_str(s, "OK");
@@ -637,8 +659,7 @@ Action gdb_vcont(GdbStub *s, const char *p)
         if (act[i] == 's') {
             /* Prefer the selected thread if several step. */
             unsigned k = act[s->cur] == 's' ? s->cur : i;
-            gdb_step(s, m->cpu[k]);
-            return ACT_STAY;
+            return gdb_step(s, m->cpu[k]);
         }
     }
     u32 cont = 0;

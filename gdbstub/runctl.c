@@ -21,6 +21,13 @@ void gdb_send_stop(GdbStub *s, const StopEvent *e)
     s->cur = e->core;
     s->cont = (int)e->core;
     unsigned tid = e->core + 1;
+    if (s->tr_begin) {
+        /* Gone back to the oldest checkpoint (gdb: "No more reverse-execution
+         * history"). */
+        s->tr_begin = false;
+        rsp_send_fmt(s, "T05thread:%x;core:%x;replaylog:begin;", tid, e->core);
+        return;
+    }
     switch (e->kind) {
     case EV_SIGINT:
         rsp_send_fmt(s, "T02thread:%x;core:%x;", tid, e->core);
@@ -57,8 +64,9 @@ static const char *cannot_run(const Cpu *c, bool step)
     }
 }
 
-/* Step exactly one instruction of core C, others stay stopped. */
-void gdb_step(GdbStub *s, Cpu *c)
+/* Step exactly one instruction of core C, others stay stopped (with
+ * reverse execution: along the schedule, see gdbstub/reverse.c). */
+Action gdb_step(GdbStub *s, Cpu *c)
 {
     const char *why = cannot_run(c, true);
     if (why) {
@@ -68,8 +76,10 @@ void gdb_step(GdbStub *s, Cpu *c)
         rsp_console(s, msg);
         StopEvent e = {EV_TRAP, c->index, 0};
         gdb_send_stop(s, &e);
-        return;
+        return ACT_STAY;
     }
+    if (gdb_reverse_on(s))
+        return gdb_rev_goto(s, c->index, c->icount + 1, EV_TRAP, 0);
     Machine *m = s->m;
     if (c->power == CORE_ON_PENDING) {
         /* CPU_ON accepted: the core starts now, as the scheduler would start
@@ -95,6 +105,7 @@ void gdb_step(GdbStub *s, Cpu *c)
     }
     s->ev.kind = EV_NONE;
     gdb_send_stop(s, &e);
+    return ACT_STAY;
 }
 
 /* Resume: CONT is the mask of cores allowed to run. */
@@ -126,6 +137,8 @@ Action gdb_resume(GdbStub *s, u32 cont)
         return ACT_STAY;
     }
     u32 all = m->ncpu >= 32 ? ~0u : (1u << m->ncpu) - 1;
-    s->frozen = all & ~cont;
+    /* With reverse execution every core follows the schedule (no
+     * scheduler-locking): positions must stay those of the recorded run. */
+    s->frozen = gdb_reverse_on(s) ? 0 : all & ~cont;
     return ACT_RESUME;
 }

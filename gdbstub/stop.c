@@ -28,8 +28,19 @@ static void stop_loop(GdbStub *s, const StopEvent *ev, bool send)
         rsp_wait_connection(s);
         send = false;   /* a fresh gdb asks with '?' */
     }
-    if (send)
+    if (send && s->tr_reply_ok) {
+        /* Arrival of `monitor goto`: the qRcmd's answer. */
+        s->tr_reply_ok = false;
+        s->last = *ev;
+        s->cur = ev->core;
+        char msg[160];
+        snprintf(msg, sizeof(msg), "hyperstep: now at step %llu, CPU#%u (run 'maint flush register-cache')\n",
+                 (unsigned long long)machine_step(m, m->cpu[ev->core]), ev->core);
+        rsp_console(s, msg);
+        rsp_send_str(s, "OK");
+    } else if (send) {
         gdb_send_stop(s, ev);
+    }
     for (;;) {
         if (s->conn_fd < 0) {
             /* Lost the debugger: behave as after a detach. */
@@ -81,6 +92,22 @@ bool gdb_poll(void *opaque, Machine *m)
     GdbStub *s = opaque;
     if (!s || s->in_loop)
         return m->exit_requested;
+    if (s->tr.mode != TR_NONE) {
+        /* Travelling: only the journey's own stop ends it. */
+        if (gdb_rev_round(s))
+            return m->exit_requested;
+        if (s->conn_fd >= 0 && s->rpos >= s->rlen && !rsp_fill(s, 0)) {
+            rsp_close(s);
+            gdb_drop_points(s);
+            memset(&s->tr, 0, sizeof(s->tr));
+            gdb_update_slow(s);
+            return m->exit_requested;
+        }
+        while (s->conn_fd >= 0 && rsp_parse(s))
+            rsp_send_str(s, "E16");
+        s->got_intr = false;
+        return m->exit_requested;
+    }
     if (s->conn_fd < 0) {
         struct pollfd p = {.fd = s->listen_fd, .events = POLLIN};
         if (poll(&p, 1, 0) > 0 && rsp_accept(s)) {
@@ -117,6 +144,8 @@ bool gdb_insn_hook(void *opaque, Cpu *c)
         return s->ev.kind != EV_NONE && s->ev.core == i;   /* watch hit during a step */
     if (s->exiting)
         return true;
+    if (s->tr.mode != TR_NONE)
+        return gdb_rev_insn(s, c);
     StopEvent e = {EV_NONE, i, 0};
     if (s->ev.kind != EV_NONE && s->ev.core == i) {
         e = s->ev;   /* watchpoint: the access was abandoned, PC is at it */
@@ -129,6 +158,9 @@ bool gdb_insn_hook(void *opaque, Cpu *c)
             return true;
         if (c->power != CORE_ON)
             return false;   /* just went to sleep/off: PEND_STOP is pending */
+        if (c->budget <= 0 && gdb_reverse_on(s))
+            return false;   /* the slot ends first: the instruction runs (and is checked) in the next one,
+                               the position reverse execution can come back to */
         bool skip = (s->bskip_valid & (1u << i)) && s->bskip_icount[i] == c->icount;
         if (!skip) {
             for (unsigned k = 0; k < s->nbp; k++) {
@@ -164,9 +196,11 @@ bool gdb_slot_stop(void *opaque, Cpu *c)
         return false;
     s->stop_pending = false;
     StopEvent e = s->stop;
+    if (s->tr_arrived && !gdb_rev_arrived(s, c, &e))
+        return false;   /* a scan goes on from another checkpoint (restart_round) */
     stop_loop(s, &e, true);
-    if (s->exiting || c->m->exit_requested)
-        return false;   /* kill, or a step ran SYSTEM_OFF / semihosting exit */
+    if (s->exiting || c->m->exit_requested || c->m->restart_round)
+        return false;   /* kill, a step ran SYSTEM_OFF / semihosting exit, or the run went back */
     return (s->frozen & (1u << c->index)) == 0;
 }
 
@@ -177,6 +211,18 @@ void gdb_watch_hook(void *opaque, Cpu *c, u64 va, unsigned size, bool write, uns
         return;
     if (s->in_loop && !s->stepping)
         return;
+    if (s->tr.mode != TR_NONE) {
+        /* Travelling: a scan notes the hit, a goto ignores it. */
+        for (unsigned k = 0; k < s->nwp && s->tr.mode == TR_SCAN; k++) {
+            StopKind kind = s->wp[k].kind;
+            u64 a = s->wp[k].addr, end = a + s->wp[k].len;
+            if ((kind == EV_WATCH && !write) || (kind == EV_RWATCH && write) || va + size <= a || va >= end)
+                continue;
+            gdb_rev_watch(s, c, kind, va > a ? va : a);
+            break;
+        }
+        return;
+    }
     unsigned i = c->index;
     if ((s->wskip_valid & (1u << i)) && s->wskip_icount[i] == c->icount)
         return;

@@ -337,21 +337,95 @@ static bool ready(Machine *m, Cpu *c)
     return false;
 }
 
-/* One slot of core C: up to a quantum of instructions.  A debugger stop
- * ends cpu_run() early; the debugger is served outside the interpreter and
- * C then runs the rest of its slot unless the debugger froze it. */
-static void run_slot(Machine *m, Cpu *c)
+/* splitmix64: the schedule's pseudo-random numbers (deterministic). */
+static u64 mix64(u64 x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* The round's schedule under --schedule-seed: core ORDER (a permutation)
+ * and slot lengths LEN (1..quantum instructions: each core has a speed of
+ * 25-100% of the quantum fixed by the seed, less up to a quarter of a
+ * quantum of jitter per round).  Only the seed and Machine.steps decide:
+ * the same seed gives the same run. */
+static void schedule_round(const Machine *m, unsigned *order, u64 *len)
+{
+    u64 r = mix64(m->sched_seed ^ mix64(m->steps / m->quantum));
+    for (unsigned i = 0; i < m->ncpu; i++)
+        order[i] = i;
+    for (unsigned i = m->ncpu; i > 1; i--) {
+        r = mix64(r);
+        unsigned j = (unsigned)(r % i);
+        unsigned t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
+    for (unsigned i = 0; i < m->ncpu; i++) {
+        u64 speed = 25 + mix64(m->sched_seed * 0x100 + i) % 76;   /* percent, per core and seed */
+        r = mix64(r);
+        u64 jitter = r % (m->quantum / 4 + 1);
+        u64 n = m->quantum * speed / 100;
+        len[i] = n > jitter ? n - jitter : 1;
+    }
+}
+
+/* One slot of core C: up to N instructions (a quantum unless
+ * --schedule-seed).  A debugger stop ends cpu_run() early; the debugger is
+ * served outside the interpreter and C then runs the rest of its slot
+ * unless the debugger froze it. */
+static void run_slot(Machine *m, Cpu *c, u64 n)
 {
     m->current = c;
-    cpu_run(c, m->quantum);
+    cpu_run(c, n);
     while (unlikely(m->hooks.slot_stop) && c->budget > 0 && !m->exit_requested &&
            m->hooks.slot_stop(m->hooks.debug_opaque, c) && c->power == CORE_ON && !m->exit_requested)
         cpu_run(c, (u64)c->budget);
     m->current = NULL;
 }
 
+/* The end of a round after its bookkeeping: virtual time advances by a
+ * quantum when a core ran (RAN), else jumps to the next device deadline
+ * (every core sleeps).  False when the run must stop (exit code set). */
+static bool round_tail(Machine *m, bool ran)
+{
+    if (ran) {
+        m->round_start_ns += m->quantum * m->ns_per_insn;
+        return true;
+    }
+    /* Every core sleeps: jump virtual time to the next device deadline. */
+    u64 d = next_deadline(m);
+    if (d == UINT64_MAX && m->idle_wait && m->idle_wait(m->idle_opaque, m))
+        return true;   /* host input arrived while every core slept */
+    if (d == UINT64_MAX) {
+        bool any_on = false;
+        for (unsigned i = 0; i < m->ncpu; i++)
+            any_on |= m->cpu[i]->power == CORE_WFI || m->cpu[i]->power == CORE_WFE ||
+                      m->cpu[i]->power == CORE_SUSPENDED;
+        hs_log("hyperstep: every core is %s and nothing can wake it (step %llu): stopping",
+               any_on ? "waiting (WFI/WFE/CPU_SUSPEND)" : "powered off", (unsigned long long)m->steps);
+        m->exit_requested = true;
+        m->exit_code = any_on ? 3 : 0;
+        return false;
+    }
+    if (d > m->round_start_ns)
+        m->round_start_ns = d;
+    else
+        m->round_start_ns += m->quantum * m->ns_per_insn;
+    return true;
+}
+
 int machine_run(Machine *m)
 {
+    /* A machine restored at a round end (machine/snapshot.h) first finishes
+     * that round. */
+    if (m->tail_pending) {
+        m->tail_pending = false;
+        if (!m->exit_requested && !round_tail(m, m->round_ran))
+            return m->exit_code;
+    }
     while (!m->exit_requested) {
         bool ran = false;
         if (unlikely(caught_signal)) {
@@ -359,48 +433,58 @@ int machine_run(Machine *m)
             break;
         }
         tick_devices(m);
-        for (unsigned i = 0; i < m->ncpu && !m->exit_requested; i++) {
+        unsigned order[HS_MAX_CPUS];
+        u64 len[HS_MAX_CPUS];
+        if (unlikely(m->sched_seed))
+            schedule_round(m, order, len);
+        for (unsigned k = 0; k < m->ncpu && !m->exit_requested && !m->restart_round; k++) {
+            unsigned i = unlikely(m->sched_seed) ? order[k] : k;
+            u64 n = unlikely(m->sched_seed) ? len[i] : m->quantum;
             Cpu *c = m->cpu[i];
-            c->budget = (s64)m->quantum;   /* machine_step(): at this slot's start */
+            /* machine_step(): at this slot's start (a shorter slot starts
+             * later in the round's virtual time). */
+            c->budget = (s64)n;
             if (!ready(m, c))
                 continue;
-            run_slot(m, c);
+            run_slot(m, c, n);
             ran = true;
         }
+        if (unlikely(m->restart_round))
+            goto restart;
         m->steps += m->quantum;
         if (m->trace_file)
             fflush(m->trace_file);   /* only writes when the round traced something */
         if (m->digest && m->steps >= m->next_digest)
             digest_checkpoint(m);
+        m->round_ran = ran;
+        if (unlikely(m->hooks.round_end)) {
+            m->hooks.round_end(m->hooks.round_opaque, m);
+            if (unlikely(m->restart_round))
+                goto restart;
+        }
         if (m->stop_after && m->steps >= m->stop_after) {
             m->exit_code = 4;
+            m->tail_pending = true;
             break;
         }
-        if (m->hooks.poll && m->hooks.poll(m->hooks.debug_opaque, m))
-            break;
-        if (ran) {
-            m->round_start_ns += m->quantum * m->ns_per_insn;
-            continue;
-        }
-        /* Every core sleeps: jump virtual time to the next device deadline. */
-        u64 d = next_deadline(m);
-        if (d == UINT64_MAX && m->idle_wait && m->idle_wait(m->idle_opaque, m))
-            continue;   /* host input arrived while every core slept */
-        if (d == UINT64_MAX) {
-            bool any_on = false;
-            for (unsigned i = 0; i < m->ncpu; i++)
-                any_on |= m->cpu[i]->power == CORE_WFI || m->cpu[i]->power == CORE_WFE ||
-                          m->cpu[i]->power == CORE_SUSPENDED;
-            hs_log("hyperstep: every core is %s and nothing can wake it (step %llu): stopping",
-                   any_on ? "waiting (WFI/WFE/CPU_SUSPEND)" : "powered off", (unsigned long long)m->steps);
-            m->exit_requested = true;
-            m->exit_code = any_on ? 3 : 0;
+        if (m->hooks.poll && m->hooks.poll(m->hooks.debug_opaque, m)) {
+            m->tail_pending = !m->restart_round;
             break;
         }
-        if (d > m->round_start_ns)
-            m->round_start_ns = d;
-        else
-            m->round_start_ns += m->quantum * m->ns_per_insn;
+        if (unlikely(m->restart_round))
+            goto restart;
+        if (!round_tail(m, ran))
+            break;
+        continue;
+    restart:
+        /* The machine state was replaced by a round-end state (a debugger
+         * went back in time, machine/snapshot.h): finish that round. */
+        m->restart_round = false;
+        if (m->tail_pending) {
+            m->tail_pending = false;
+            if (!round_tail(m, m->round_ran))
+                break;
+        }
     }
     return m->exit_code;
 }

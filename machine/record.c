@@ -301,6 +301,25 @@ bool replay_start(Machine *m, const char *args, const char *images, const char *
     return true;
 }
 
+void replay_position(const Machine *m, u64 *in, u64 *semi)
+{
+    const ReplayState *p = m->replay;
+    *in = p ? p->next : 0;
+    *semi = p ? p->next_semi : 0;
+}
+
+bool replay_seek(Machine *m, u64 in, u64 semi)
+{
+    ReplayState *p = m->replay;
+    if (!p)
+        return in == 0 && semi == 0;
+    if (in > p->n || semi > p->nsemi)
+        return false;
+    p->next = (size_t)in;
+    p->next_semi = (size_t)semi;
+    return true;
+}
+
 void record_finish(Machine *m)
 {
     RecordState *r = m->record;

@@ -36,6 +36,12 @@ bool record_start(Machine *m, const char *args, const char *images, const char *
  * recorded ones (else false with the difference in ERR). */
 bool replay_start(Machine *m, const char *args, const char *images, const char *path,
                   char *err, size_t errlen);
+/* The replay's position: host-input events and semihosting results
+ * consumed so far (both 0 without --replay).  Part of a snapshot. */
+void replay_position(const Machine *m, u64 *in, u64 *semi);
+/* Continue the replay from position IN/SEMI (a loaded snapshot or a
+ * checkpoint); false if that is past the end of the record. */
+bool replay_seek(Machine *m, u64 in, u64 semi);
 /* Close the record / free the replay state. */
 void record_finish(Machine *m);
 

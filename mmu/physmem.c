@@ -71,6 +71,8 @@ void phys_free(Machine *m)
         if (r->code)
             munmap(r->code, r->size / 4 * sizeof(DecodedInsn));
         free(r->dirty);
+        free(r->ckpt_dirty);
+        r->ckpt_dirty = NULL;
         r->host = NULL;
         r->code = NULL;
         r->dirty = NULL;

@@ -38,6 +38,8 @@ typedef struct MemRegion {
     bool secure_only;         /* only reachable from the Secure PA space */
     u8 *dirty;                /* RAM/ROM: one bit per 4 KiB page written since
                                  the last digest checkpoint (trace/digest.c) */
+    u8 *ckpt_dirty;           /* RAM/ROM: same, since the last in-memory checkpoint
+                                 (machine/checkpoint.c); NULL when those are off */
     MmioRead read;
     MmioWrite write;
     void *opaque;
@@ -71,6 +73,8 @@ static inline void phys_mark_dirty(MemRegion *r, u64 pa)
     if (r->dirty) {
         u64 pg = (pa - r->base) >> 12;
         r->dirty[pg >> 3] |= (u8)(1u << (pg & 7));
+        if (unlikely(r->ckpt_dirty))
+            r->ckpt_dirty[pg >> 3] |= (u8)(1u << (pg & 7));
     }
 }
 

@@ -11,12 +11,15 @@
 #include "trace/digest.h"
 #include "trace/trace.h"
 
+static bool skip_input_line(FILE *f, const char *line);
+
 typedef struct DigestState {
     FILE *out;
     FILE *expect;
     bool own_out;
     bool failed;
     unsigned expect_line;
+    long body_at;        /* offset of the expected list's first line after its header */
 } DigestState;
 
 u64 digest_hash(u64 h, const void *p, size_t len)
@@ -51,12 +54,20 @@ bool digest_setup_streams(Machine *m, u64 every, FILE *out, bool own_out, FILE *
         char hdr[4096];
         unsigned long long ev = 0, q = 0;
         bool found = false;
+        unsigned long long seed = 0;
         while (fgets(hdr, sizeof(hdr), d->expect)) {
-            if (sscanf(hdr, "hyperstep-digests v1 every=%llu quantum=%llu", &ev, &q) == 2) {
+            if (sscanf(hdr, "hyperstep-digests v1 every=%llu quantum=%llu seed=%llu", &ev, &q, &seed) >= 2) {
                 found = ev && q;
                 break;
             }
         }
+        if (found && seed != m->sched_seed) {
+            snprintf(err, errlen, "%s was recorded with --schedule-seed %llu, this run uses %llu", expect_name,
+                     seed, (unsigned long long)m->sched_seed);
+            free(d);
+            return false;
+        }
+        d->body_at = ftell(d->expect);
         if (!found || q != m->quantum) {
             if (!found)
                 snprintf(err, errlen, "%s: not a hyperstep digest list (missing 'hyperstep-digests v1' header)",
@@ -72,8 +83,12 @@ bool digest_setup_streams(Machine *m, u64 every, FILE *out, bool own_out, FILE *
     m->digest = d;
     m->digest_every = every;
     m->next_digest = every;
-    fprintf(d->out ? d->out : trace_out(m), "hyperstep-digests v1 every=%llu quantum=%llu\n",
-            (unsigned long long)every, (unsigned long long)m->quantum);
+    if (m->sched_seed)   /* the schedule is part of what the digests describe */
+        fprintf(d->out ? d->out : trace_out(m), "hyperstep-digests v1 every=%llu quantum=%llu seed=%llu\n",
+                (unsigned long long)every, (unsigned long long)m->quantum, (unsigned long long)m->sched_seed);
+    else
+        fprintf(d->out ? d->out : trace_out(m), "hyperstep-digests v1 every=%llu quantum=%llu\n",
+                (unsigned long long)every, (unsigned long long)m->quantum);
     return true;
 }
 
@@ -98,6 +113,34 @@ bool digest_setup(Machine *m, u64 every, const char *out, const char *expect, ch
         return false;
     }
     return true;
+}
+
+void digest_seek(Machine *m)
+{
+    DigestState *d = m->digest;
+    if (!d)
+        return;
+    m->next_digest = (m->steps / m->digest_every + 1) * m->digest_every;
+    if (!d->expect)
+        return;
+    /* From the start of the list: the state may also have gone back. */
+    if (d->body_at >= 0 && fseek(d->expect, d->body_at, SEEK_SET) == 0)
+        d->expect_line = 0;
+    char line[2048];
+    for (;;) {
+        long at = ftell(d->expect);
+        if (!fgets(line, sizeof(line), d->expect))
+            return;
+        unsigned long long step;
+        if (skip_input_line(d->expect, line))
+            continue;
+        if (sscanf(line, "#%llu", &step) == 1 && step <= m->steps) {
+            d->expect_line++;
+            continue;
+        }
+        fseek(d->expect, at, SEEK_SET);
+        return;
+    }
 }
 
 /* Everything architectural about a core that is not printed in clear. */

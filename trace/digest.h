@@ -23,6 +23,12 @@ bool digest_setup(Machine *m, u64 every, const char *out, const char *expect, ch
  * end; EXPECT_NAME names it in messages). */
 bool digest_setup_streams(Machine *m, u64 every, FILE *out, bool own_out, FILE *expect,
                           const char *expect_name, char *err, size_t errlen);
+/* After the machine state jumped to step Machine.steps (a loaded snapshot,
+ * or a checkpoint restored by the debugger, backwards too):
+ * the next checkpoint is the first multiple of the cadence after it, and the
+ * expected list (if any) is skipped up to that step, so a run from a
+ * snapshot compares with the digests of the straight run. */
+void digest_seek(Machine *m);
 /* Take a checkpoint now (called by the scheduler at round boundaries).
  * On a mismatch with the expected list: prints the first difference, stops
  * the machine with exit code 5. */

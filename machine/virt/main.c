@@ -6,10 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "machine/virt/explore.h"
 #include "machine/virt/options.h"
 #include "machine/virt/virt.h"
 #include "machine/machine.h"
 #include "machine/record.h"
+#include "machine/checkpoint.h"
+#include "machine/snapshot.h"
 #include "trace/digest.h"
 #include "trace/steplog.h"
 #include "trace/tarmac.h"
@@ -84,10 +87,46 @@ static int run_machine(VirtOptions *o, int argc, char **argv)
                 return 1;
             }
         }
+        if (o->snapshot_load || o->snapshot_save) {
+            static char ident[16384];
+            char err[1024];
+            snapshot_ident(argc, argv, o, ident, sizeof(ident));
+            if (o->snapshot_load) {
+                double l0 = wall_seconds();
+                if (!snapshot_read_file(m, o->snapshot_load, ident, err, sizeof(err))) {
+                    fprintf(stderr, "hyperstep: %s\n", err);
+                    virt_destroy(m);
+                    return 1;
+                }
+                if (o->stats)
+                    fprintf(stderr, "snapshot %s loaded (step %llu) in %.3f s\n", o->snapshot_load,
+                            (unsigned long long)m->steps, wall_seconds() - l0);
+                digest_seek(m);
+                o->snapshot_load = NULL;   /* after a SYSTEM_RESET the machine starts from reset */
+            }
+            if (o->snapshot_save && !snapshot_save_at(m, o->snapshot_save, o->snapshot_save_step, ident)) {
+                fprintf(stderr, "hyperstep: out of memory\n");
+                snapshot_discard(m);
+                virt_destroy(m);
+                return 1;
+            }
+        }
+        if (o->reverse_budget) {
+            char err[256];
+            if (!checkpoint_enable(m, o->reverse_every ? o->reverse_every : 1000000, o->reverse_budget,
+                                   m->tail_pending, err, sizeof(err))) {
+                fprintf(stderr, "hyperstep: --reverse-budget: %s\n", err);
+                snapshot_discard(m);
+                virt_destroy(m);
+                return 1;
+            }
+        }
         double t0 = wall_seconds();
         int code = machine_run(m);
         if (o->stats)
             print_stats(m, wall_seconds() - t0);
+        if (!snapshot_at_exit(m) && code != 5)
+            code = 1;
         steplog_finish(m);
         tarmac_finish(m);
         code = digest_finish(m, code);
@@ -108,6 +147,8 @@ static int run_machine(VirtOptions *o, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "explore"))
+        return explore_main(argc, argv);
     if (argc == 4 && !strcmp(argv[1], "replay-diff"))
         return replay_diff_main(argv[2], argv[3]);
     VirtOptions o;

@@ -421,6 +421,16 @@ void opt_usage(FILE *f)
           "  --replay F           replay a record: same input at the same steps; divergence -> exit 5\n"
           "hyperstep replay-diff A B   first differing step of two step logs or digest lists\n"
           "  --stats              at exit: instructions retired, wall time and MIPS (stderr)\n"
+          "  --snapshot-save F[@STEP]  write the whole machine to F at the first round end at or\n"
+          "                       after STEP (without @STEP: at the --stop-after step)\n"
+          "  --snapshot-load F    start from snapshot F (same options and images; QEMU: -loadvm)\n"
+          "  --reverse-budget MiB keep in-memory checkpoints (at most MiB) for gdb's reverse-stepi,\n"
+          "                       reverse-continue... and 'monitor goto STEP' (needs --no-stdin or --replay)\n"
+          "  --reverse-every N    steps between checkpoints (default 1000000; thinned to fit the budget)\n"
+          "  --schedule-seed N    vary core order, slot lengths and core speeds per round, from seed N\n"
+          "                       (deterministic: the same seed gives the same run)\n"
+          "hyperstep explore -n K [-j J] [--marker TEXT] -- ARGS...   run ARGS with seeds 1..K, report\n"
+          "                       pass/fail per seed and where a failing and a passing seed diverge\n"
           "  --help               this text\n"
           "Exit status: the guest's (semihosting SYS_EXIT), 0 after PSCI SYSTEM_OFF,\n"
           "1 bad options or images, 3 every core waits with nothing to wake it, 4 --stop-after,\n"
@@ -477,6 +487,7 @@ typedef enum OptId {
     O_TRACE_EL, O_TRACE_RANGE, O_QUANTUM, O_STOP_AFTER, O_MPIDR_LAYOUT, O_PCTL_STARTUP, O_RTC_EPOCH,
     O_NO_STDIN, O_DIGEST_EVERY, O_DIGEST_FILE, O_RECORD, O_REPLAY, O_TARMAC, O_STEP_LOG,
     O_EXPECT_DIGESTS, O_STATS, O_DRIVE, O_GLOBAL, O_SNAPSHOT, O_POWERDOWN_AT,
+    O_SNAPSHOT_SAVE, O_SNAPSHOT_LOAD, O_REVERSE_BUDGET, O_REVERSE_EVERY, O_SCHEDULE_SEED,
 } OptId;
 
 /* Every option, one row per spelling.  NAME: as typed; QEMU's options
@@ -543,6 +554,15 @@ static const struct OptSpec {
     {"--step-log", O_STEP_LOG, true, true},
     {"--expect-digests", O_EXPECT_DIGESTS, true, true},
     {"--stats", O_STATS, false, true},
+    /* Snapshots: the file names the start state (as --replay names the
+     * record); a snapshot's own identity leaves them out too. */
+    {"--snapshot-save", O_SNAPSHOT_SAVE, true, true},
+    {"--snapshot-load", O_SNAPSHOT_LOAD, true, true},
+    /* In-memory checkpoints for the debugger's reverse execution. */
+    {"--reverse-budget", O_REVERSE_BUDGET, true, true},
+    {"--reverse-every", O_REVERSE_EVERY, true, true},
+    /* Changes the schedule: part of a record's and a snapshot's identity. */
+    {"--schedule-seed", O_SCHEDULE_SEED, true, false},
 };
 
 /* The row of ARG, or NULL if it is no option. */
@@ -832,12 +852,53 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         case O_STATS:
             o->stats = true;
             break;
+        case O_SNAPSHOT_SAVE: {
+            /* F or F@STEP: a last '@' followed by a number names the step
+             * (a file name may hold '@' otherwise). */
+            char *f = own(o, v);
+            if (!f)
+                return fail("%s %s: too many option arguments", a, v);
+            char *at = strrchr(f, '@');
+            o->snapshot_save_step = 0;
+            if (at && opt_parse_u64(at + 1, &o->snapshot_save_step)) {
+                if (!o->snapshot_save_step)
+                    return fail("--snapshot-save %s: the step must be positive%s", v, "");
+                *at = 0;
+            }
+            if (!*f)
+                return fail("--snapshot-save %s: no file name%s", v, "");
+            o->snapshot_save = f;
+            break;
+        }
+        case O_SNAPSHOT_LOAD:
+            o->snapshot_load = v;
+            break;
+        case O_REVERSE_BUDGET: {
+            u64 mib;
+            if (!opt_parse_u64(v, &mib) || !mib || mib > (1u << 20))
+                return fail("--reverse-budget %s: expected MiB, 1..1048576%s", v, "");
+            o->reverse_budget = mib << 20;
+            break;
+        }
+        case O_SCHEDULE_SEED:
+            if (!opt_parse_u64(v, &o->schedule_seed) || !o->schedule_seed)
+                return fail("--schedule-seed %s: expected a positive number%s", v, "");
+            break;
+        case O_REVERSE_EVERY:
+            if (!opt_parse_u64(v, &o->reverse_every) || !o->reverse_every)
+                return fail("--reverse-every %s: expected a positive step count%s", v, "");
+            break;
         }
     }
     for (unsigned i = 0; o->snapshot && i < o->ndrives; i++)
         o->drive[i].snapshot = true;
     if (o->gdb_wait && !o->gdb)
         return fail("-S (start stopped) needs a debugger connection: add -s or -gdb DEV%s%s", "", "");
+    if (o->reverse_budget && !o->no_stdin)
+        return fail("--reverse-budget: host input to the UART cannot be executed again after going back: "
+                    "add --no-stdin, or replay a record (--replay F)%s%s", "", "");
+    if (o->reverse_every && !o->reverse_budget)
+        return fail("--reverse-every needs --reverse-budget MiB%s%s", "", "");
     if (o->record && o->replay)
         return fail("--record and --replay cannot be used together%s%s", "", "");
     /* meson -Dtrace=false compiled the trace hooks away: refuse the options
@@ -860,6 +921,26 @@ void record_args_line(int argc, char **argv, char *buf, size_t n)
                 k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s%s", k ? " " : "", argv[i + j]);
         i += nargs - 1;
     }
+}
+
+void snapshot_ident(int argc, char **argv, const VirtOptions *o, char *buf, size_t n)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int i = 1; i < argc; i++) {
+        int nargs;
+        bool skip = opt_is_observer(argv[i], &nargs);
+        const struct OptSpec *spec = opt_find(argv[i]);
+        if (spec && spec->id == O_STOP_AFTER)
+            skip = true;   /* where a run stops is not part of the machine */
+        if (!skip)
+            for (int j = 0; j < nargs && i + j < argc; j++)
+                k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s%s", k ? " " : "", argv[i + j]);
+        i += nargs - 1;
+    }
+    k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "\n");
+    if (k < n)
+        record_image_lines(o, buf + k, n - k);
 }
 
 static bool file_hash(const char *path, u64 *h)

@@ -51,5 +51,9 @@ const char *opt_name_at(unsigned i, bool *value, bool *observer);
  * truncated to N bytes. */
 void record_args_line(int argc, char **argv, char *buf, size_t n);
 void record_image_lines(const VirtOptions *o, char *buf, size_t n);
+/* A snapshot's identity (machine/snapshot.h): the command line without
+ * observer options and without --stop-after, a newline, then the image
+ * lines of record_image_lines().  Truncated to N bytes. */
+void snapshot_ident(int argc, char **argv, const VirtOptions *o, char *buf, size_t n);
 
 #endif

@@ -150,6 +150,7 @@ Machine *virt_create(const VirtOptions *o)
     if (!m)
         return NULL;
     m->trace = o->trace;
+    m->sched_seed = o->schedule_seed;
     if (o->trace & (TRACE_INSN | TRACE_REGS))
         m->slow |= SLOW_TRACE;
     /* Trace filters, checked by trace_wanted(). */

@@ -136,6 +136,13 @@ typedef struct VirtOptions {
     const char *step_log;       /* --step-log F */
     const char *tarmac;         /* --tarmac F */
     const char *record, *replay;  /* --record F / --replay F */
+    /* Snapshots and reverse debugging (machine/snapshot.h, gdbstub/). */
+    const char *snapshot_save;  /* --snapshot-save F[@STEP] (the F part) */
+    u64 snapshot_save_step;     /* its STEP, 0: at exit */
+    const char *snapshot_load;  /* --snapshot-load F */
+    u64 reverse_budget;         /* --reverse-budget MiB, in bytes (0: off) */
+    u64 reverse_every;          /* --reverse-every N steps between checkpoints */
+    u64 schedule_seed;          /* --schedule-seed N (0: the fixed round robin) */
     const char *gdb;            /* NULL, or "tcp::PORT" / "unix:PATH" */
     bool gdb_wait;              /* -S */
     bool stats;                 /* --stats: instructions, wall time and MIPS to stderr at exit */

@@ -475,7 +475,87 @@ def sc_ctrlc(o, c):
         hs.stop()
 
 
+def regs_by_thread(block):
+    """Map thread number -> {register: value} from 'thread apply all info registers' output."""
+    res = {}
+    cur = None
+    for line in block.splitlines():
+        m = re.match(r'Thread (\d+) \(', line)
+        if m:
+            cur = res.setdefault(int(m.group(1)), {})
+            continue
+        m = re.match(r'(\w+)\s+(0x[0-9a-f]+)', line)
+        if m and cur is not None:
+            cur[m.group(1)] = int(m.group(2), 16)
+    return res
+
+
+def between(out, a, b='==END=='):
+    i = out.find(a)
+    if i < 0:
+        return ''
+    j = out.find(b, i + len(a))
+    return out[i + len(a):j if j >= 0 else len(out)]
+
+
+def sc_reverse(o, c):
+    """Reverse execution (--reverse-budget): stop at a breakpoint on core 2,
+    reverse-stepi 100 and stepi 100 give the same registers on every core;
+    reverse-continue finds the previous hits of a breakpoint on core 0; a
+    watchpoint in reverse finds the store that wrote the value; monitor
+    when / goto."""
+    hs = Hyperstep(o.hyperstep, o.elf, extra=['--no-stdin', '--reverse-budget', '64', '--reverse-every', '2000'])
+    regs = 'thread apply all info registers x0 x1 x2 x3 sp pc cpsr'
+    try:
+        out = gdb(hs.port, o.elf, [
+            'break sec_store thread 3 if $x2 == 150', 'continue', 'delete',
+            'echo ==A==\n', regs, 'echo ==END==\n',
+            'reverse-stepi 100', 'echo ==B==\n', regs, 'echo ==END==\n',
+            'stepi 100', 'echo ==C==\n', regs, 'echo ==END==\n',
+            'thread 3', 'watch -l *(long *)$x0', 'reverse-continue', 'echo ==F==\n', 'thread',
+            'p $pc', 'p $x2', 'p *(long *)$x0', 'echo ==END==\n', 'delete',
+            'break store0', 'reverse-continue', 'echo ==D==\n', 'thread', 'p $x2', 'echo ==END==\n',
+            'reverse-continue', 'echo ==E==\n', 'thread', 'p $x2', 'echo ==END==\n', 'delete',
+            'monitor when', 'monitor goto 2500', 'maint flush register-cache', 'monitor when',
+            'echo ==G==\n', regs, 'echo ==END==\n', 'monitor goto 2500', 'maint flush register-cache',
+            'echo ==H==\n', regs, 'echo ==END==\n',
+            'monitor goto 5', 'maint flush register-cache', 'echo ==I==\n', 'info threads', 'echo ==END==\n',
+        ], timeout=120)
+        c.outputs.append(out)
+        a, b, cc = (regs_by_thread(between(out, x)) for x in ('==A==', '==B==', '==C=='))
+        c.ok(len(a) == 4 and a.get(3, {}).get('x2') == 150, 'stopped with core 2 at x2 == 150: %r' % a.get(3))
+        c.ok(b.get(3, {}).get('x2', 150) < 150, 'reverse-stepi 100 went back on core 2: %r' % b.get(3))
+        c.ok(a == cc, 'registers after reverse-stepi 100 + stepi 100 differ:\n%r\n%r' % (a, cc))
+        d, e = between(out, '==D=='), between(out, '==E==')
+        c.want(d, r'Current thread is 1 ', 'reverse-continue stops on core 0 (thread 1)')
+        c.want(out, r'Thread 1 hit Breakpoint \d+, store0', 'reverse-continue reports the breakpoint')
+        xd = re.search(r'\$\d+ = (\d+)', d)
+        xe = re.search(r'\$\d+ = (\d+)', e)
+        c.ok(xd and xe and int(xe.group(1)) == int(xd.group(1)) - 1,
+             'the second reverse-continue finds the hit before (x2 %s then %s)' %
+             (xd and xd.group(1), xe and xe.group(1)))
+        f = between(out, '==F==')
+        # Watchpoints stop before the access, so gdb steps back over the store
+        # that wrote 149 and shows the value before it, one instruction earlier.
+        c.want(out, r'Thread 3 hit Hardware watchpoint \d+: -location \*\(long \*\)\$x0\s+Old value = 149\s+'
+               r'New value = 148\s+sec_loop', 'reverse watchpoint: the store of 149 by core 2 (thread 3)')
+        c.want(f, r'Current thread is 3 ', 'reverse watchpoint: core 2 (thread 3) selected')
+        c.want(out, r'step \d+: CPU#\d, \d+ instructions into its slot', 'monitor when')
+        c.want(out, r'now at step 2500, CPU#0', 'monitor goto 2500 arrives')
+        g, h = regs_by_thread(between(out, '==G==')), regs_by_thread(between(out, '==H=='))
+        c.ok(g and g == h, 'monitor goto 2500 twice gives the same registers')
+        # Back before PSCI CPU_ON: the secondaries were never powered on then.
+        i = between(out, '==I==')
+        for t in (2, 3, 4):
+            c.want(i, r'Thread %d \(CPU#%d \[off: never powered on\]' % (t, t - 1),
+                   'after going back before CPU_ON, CPU#%d shows as never powered on' % (t - 1))
+    finally:
+        log = hs.stop()
+        c.outputs.append(log)
+
+
 SCENARIOS = {
+    'reverse': sc_reverse,
     'threads': sc_threads, 'secure': sc_secure, 'mmu': sc_mmu, 'unix': sc_unix, 'options': sc_options, 'step': sc_step, 'regs': sc_regs, 'watch': sc_watch, 'monitor': sc_monitor,
     'reattach': sc_reattach, 'killed': sc_killed, 'ctrlc': sc_ctrlc,
 }

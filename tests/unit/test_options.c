@@ -15,6 +15,7 @@
 static const char *const observers[] = {
     "-s", "-S", "-gdb", "-d", "-D", "--trace-file", "--trace", "--digest-every", "--digest-file",
     "--record", "--replay", "--tarmac", "--step-log", "--expect-digests", "--stats",
+    "--snapshot-save", "--snapshot-load", "--reverse-budget", "--reverse-every",
 };
 
 static bool in_observers(const char *name)
@@ -94,7 +95,20 @@ TEST(options_parser_accepts_observers)
         {"--record", "/dev/null", false}, {"--replay", "/dev/null", false},
         {"--tarmac", "/dev/null", true}, {"--step-log", "/dev/null", true},
         {"--expect-digests", "/dev/null", false}, {"--stats", NULL, false},
+        {"--snapshot-save", "/dev/null@1000", false}, {"--snapshot-load", "/dev/null", false},
     };
+    /* --reverse-budget needs --no-stdin, --reverse-every needs --reverse-budget. */
+    {
+        char *argv[] = {"hyperstep", "--no-stdin", "--reverse-budget", "64", "--reverse-every", "5000"};
+        VirtOptions o;
+        ASSERT_EQ(opt_parse(6, argv, &o), OPT_OK);
+        ASSERT_EQ(o.reverse_budget, 64ull << 20);
+        ASSERT_EQ(o.reverse_every, 5000);
+        opt_free(&o);
+        char *bad[] = {"hyperstep", "--reverse-budget", "64"};
+        ASSERT_EQ(opt_parse(3, bad, &o), OPT_ERROR);
+        opt_free(&o);
+    }
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         if (cases[i].needs_trace && !HS_TRACE_ON)
             continue;
@@ -115,7 +129,7 @@ TEST(options_parser_accepts_observers)
     ASSERT_TRUE(o.gdb_wait && o.gdb);
     opt_free(&o);
     /* Every observer of the list above was tried. */
-    ASSERT_EQ(ARRAY_SIZE(cases) + 1, ARRAY_SIZE(observers));
+    ASSERT_EQ(ARRAY_SIZE(cases) + 3, ARRAY_SIZE(observers));
 }
 
 /* QEMU's options are accepted as --x too; hyperstep's own only as --x. */
