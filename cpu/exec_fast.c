@@ -13,8 +13,9 @@
  * unprivileged or sign-extending accesses) and leaves every other word to
  * the generic handler of its table line, which implements the whole Arm ARM
  * pseudocode.  So a specialised handler never has to raise UNDEFINED, and its
- * result is the generic handler's by construction; tests/diff (Unicorn)
- * checks both against each other's reference.
+ * result is the generic handler's by construction; tests/diff compares
+ * random encodings of every table line with Unicorn, whichever handler
+ * runs them.
  *
  * Register 31: for ADD/SUB (immediate, no flags), AND/ORR/EOR (immediate)
  * destinations and every load/store base it is SP, which is c->x[31];

@@ -84,12 +84,42 @@ static bool slow_path(Cpu *c)
     return false;
 }
 
+/* Fetch, decode (on a predecode-cache miss) and run the instruction at PC,
+ * whose page is HOST/CODE, then retire it: PC, icount, budget. */
+static inline void step(Cpu *c, const u8 *host, DecodedInsn *code, u64 pc)
+{
+    unsigned i = (pc & (TLB_PAGE_SIZE - 1)) >> 2;
+    u32 insn;
+    memcpy(&insn, host + i * 4, 4);
+    DecodedInsn *d = &code[i];
+    if (unlikely(d->insn != insn || !d->fn))
+        a64_predecode(d, insn);
+    c->insn = insn;
+    c->next_pc = pc + 4;
+    d->fn(c, d);
+    c->pc = c->next_pc;
+    c->icount++;
+    c->budget--;
+}
+
+/* One instruction with the instruction trace on (m->slow has SLOW_TRACE). */
+static __attribute__((noinline, cold)) void step_traced(Cpu *c, const u8 *host,
+                                                         DecodedInsn *code, u64 pc)
+{
+    u32 insn;
+    memcpy(&insn, host + ((pc & (TLB_PAGE_SIZE - 1)) >> 2) * 4, 4);
+    c->trace_pc = pc;
+    trace_insn(c, pc, insn);
+    step(c, host, code, pc);
+    trace_post(c, pc, insn, false);
+}
+
 /* The interpreter loop proper.  Its fetch-page cache lives in ordinary
  * locals (registers): cpu_run() re-enters this function after every
  * synchronous exception (longjmp), which re-initialises them, so they need
  * not be volatile (volatile locals cost a load/store each per instruction).
  * Not inlined, so that nothing in it is live across setjmp() and the
- * compiler keeps C, HOST and CODE in registers. */
+ * compiler keeps C, M, HOST, CODE and PAGE_VA in registers. */
 __attribute__((noinline)) static void run_loop(Cpu *c)
 {
     Machine *m = c->m;
@@ -100,8 +130,8 @@ __attribute__((noinline)) static void run_loop(Cpu *c)
     u64 page_va = ~0ull;   /* bits 11:2 set: never equals pc & (TLB_PAGE_MASK | 3) */
 
     for (;;) {
-        /* Tracing is on only while m->slow is non-zero, so this test alone
-         * decides it for the instruction (set or cleared between quanta). */
+        /* Tracing is on only while m->slow is non-zero, so the slow-path
+         * test alone decides it for the instruction. */
         bool tracing = false;
         if (unlikely(c->pending | m->slow)) {
             if (slow_path(c))
@@ -127,24 +157,20 @@ __attribute__((noinline)) static void run_loop(Cpu *c)
             code = dp;
             page_va = pc & TLB_PAGE_MASK;
         }
-        unsigned i = (pc & (TLB_PAGE_SIZE - 1)) >> 2;
-        u32 insn;
-        memcpy(&insn, host + i * 4, 4);
-        DecodedInsn *d = &code[i];
-        if (unlikely(d->insn != insn || !d->fn))
-            a64_predecode(d, insn);
         if (unlikely(tracing)) {
-            c->trace_pc = pc;
-            trace_insn(c, pc, insn);
+            step_traced(c, host, code, pc);
+            continue;
         }
-        c->insn = insn;
-        c->next_pc = pc + 4;
-        d->fn(c, d);
-        c->pc = c->next_pc;
-        c->icount++;
-        c->budget--;
-        if (unlikely(tracing))
-            trace_post(c, pc, insn, false);
+        /* Instructions of this page, one after the other, for as long as
+         * nothing is due: after each one the checks above (slow path,
+         * budget, fetch page) are skipped only when they would do nothing. */
+        for (;;) {
+            step(c, host, code, pc);
+            pc = c->pc;
+            if (unlikely((c->pending | m->slow) != 0 || c->budget <= 0 ||
+                         (pc & (TLB_PAGE_MASK | 3)) != page_va))
+                break;
+        }
     }
 }
 
