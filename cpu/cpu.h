@@ -243,6 +243,7 @@ enum {
     PEND_ASYNC = 1u << 0,   /* interrupt lines or masks changed: re-check */
     PEND_IL = 1u << 1,      /* PSTATE.IL set: next instruction takes Illegal State */
     PEND_STOP = 1u << 2,    /* leave the quantum now (WFI, power change, exit) */
+    PEND_REFETCH = 1u << 3, /* the soft TLB was flushed: re-translate the fetch page */
     PEND_DEBUG = 1u << 8,   /* hardware breakpoints armed: check each PC (cpu/debug.h) */
 };
 

@@ -120,19 +120,6 @@ void exec_LDST_lit(Cpu *c, const A_LDST_lit *a)
         set_xreg(c, a->rt, (u64)(s64)(s32)mem_read(c, addr, 4));
 }
 
-/* Make sure a multi-access store of LEN bytes at ADDR (element ESIZE) will
- * not fault half-way: when it crosses a page, check the first element and
- * then the first byte of the second page (FAR = that address, which is the
- * second element's address when the elements are aligned). */
-static void store_probe(Cpu *c, u64 addr, unsigned esize, unsigned len, MmuIdx idx)
-{
-    if (likely(((addr & (TLB_PAGE_SIZE - 1)) + len) <= TLB_PAGE_SIZE))
-        return;
-    const u8 *h;
-    mmu_probe_pa(c, addr, esize, ACC_WRITE, idx, 0, &h);
-    mmu_probe_pa(c, (addr + len - 1) & TLB_PAGE_MASK, 1, ACC_WRITE, idx, 0, &h);
-}
-
 /* idx: 00 non-temporal (STNP/LDNP), 01 post-index, 10 signed offset,
  * 11 pre-index.  opc: 00 32-bit, 01 LDPSW, 10 64-bit, 11 unallocated. */
 void exec_LDST_pair(Cpu *c, const A_LDST_pair *a)

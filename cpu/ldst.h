@@ -29,4 +29,17 @@ static inline u64 ldst_base(Cpu *c, unsigned rn)
     return xreg_sp(c, rn);
 }
 
+/* Make sure a multi-access store of LEN bytes at ADDR (element ESIZE) will
+ * not fault half-way: when it crosses a page, check the first element and
+ * then the first byte of the second page (FAR = that address, which is the
+ * second element's address when the elements are aligned). */
+static inline void store_probe(Cpu *c, u64 addr, unsigned esize, unsigned len, MmuIdx idx)
+{
+    if (likely(((addr & (TLB_PAGE_SIZE - 1)) + len) <= TLB_PAGE_SIZE))
+        return;
+    const u8 *h;
+    mmu_probe_pa(c, addr, esize, ACC_WRITE, idx, 0, &h);
+    mmu_probe_pa(c, (addr + len - 1) & TLB_PAGE_MASK, 1, ACC_WRITE, idx, 0, &h);
+}
+
 #endif

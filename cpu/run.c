@@ -3,8 +3,8 @@
  * architectural wake-up (the scheduler is machine/machine.c).
  *
  * Hot path per instruction: test c->pending|m->slow, check the cached fetch
- * page, load the word, compare it with the predecoded entry, call the
- * dispatcher.  No allocation, no locks, no syscalls; traces and breakpoints
+ * page, load the word, compare it with the predecoded entry, call its
+ * handler (cpu/exec_fast.c picks a specialised one for the common forms).  No allocation, no locks, no syscalls; traces and breakpoints
  * cost only the m->slow test when off.
  */
 #include <setjmp.h>
@@ -19,17 +19,11 @@
 #include "trace/digest.h"
 #include "trace/trace.h"
 
-void a64_unallocated(Cpu *c, u32 insn)
+void a64_unallocated(Cpu *c, const DecodedInsn *d)
 {
-    snprintf(c->reason_buf, sizeof(c->reason_buf), "unallocated or unimplemented encoding 0x%08x", insn);
+    snprintf(c->reason_buf, sizeof(c->reason_buf), "unallocated or unimplemented encoding 0x%08x",
+             d->insn);
     exc_unimplemented(c, c->reason_buf);
-}
-
-static void predecode(DecodedInsn *d, u32 insn)
-{
-    const DecodePattern *p = a64_decode(insn);
-    d->fn = p ? p->fn : a64_unallocated;
-    d->insn = insn;
 }
 
 /* WFE wake-up by an interrupt: only one that is not masked, i.e. one that
@@ -90,30 +84,69 @@ static bool slow_path(Cpu *c)
     return false;
 }
 
+/* Fetch, decode (on a predecode-cache miss) and run the instruction at PC,
+ * whose page is HOST/CODE, then retire it: PC, icount, budget. */
+static inline void step(Cpu *c, const u8 *host, DecodedInsn *code, u64 pc)
+{
+    unsigned i = (pc & (TLB_PAGE_SIZE - 1)) >> 2;
+    u32 insn;
+    memcpy(&insn, host + i * 4, 4);
+    DecodedInsn *d = &code[i];
+    if (unlikely(d->insn != insn || !d->fn))
+        a64_predecode(d, insn);
+    c->insn = insn;
+    c->next_pc = pc + 4;
+    d->fn(c, d);
+    c->pc = c->next_pc;
+    c->icount++;
+    c->budget--;
+}
+
+/* One instruction with the instruction trace on (m->slow has SLOW_TRACE). */
+static __attribute__((noinline, cold)) void step_traced(Cpu *c, const u8 *host,
+                                                         DecodedInsn *code, u64 pc)
+{
+    u32 insn;
+    memcpy(&insn, host + ((pc & (TLB_PAGE_SIZE - 1)) >> 2) * 4, 4);
+    c->trace_pc = pc;
+    trace_insn(c, pc, insn);
+    step(c, host, code, pc);
+    trace_post(c, pc, insn, false);
+}
+
 /* The interpreter loop proper.  Its fetch-page cache lives in ordinary
  * locals (registers): cpu_run() re-enters this function after every
  * synchronous exception (longjmp), which re-initialises them, so they need
  * not be volatile (volatile locals cost a load/store each per instruction).
  * Not inlined, so that nothing in it is live across setjmp() and the
- * compiler keeps C, HOST and CODE in registers. */
+ * compiler keeps C, M, HOST, CODE and PAGE_VA in registers. */
 __attribute__((noinline)) static void run_loop(Cpu *c)
 {
     Machine *m = c->m;
     const u8 *host = NULL;
     DecodedInsn *code = NULL;
+    /* The fetch page stays valid until the PC leaves it or a TLB flush sets
+     * PEND_REFETCH (tested at the next instruction boundary). */
     u64 page_va = ~0ull;   /* bits 11:2 set: never equals pc & (TLB_PAGE_MASK | 3) */
-    u64 page_gen = 0;
 
     for (;;) {
+        /* Tracing is on only while m->slow is non-zero, so the slow-path
+         * test alone decides it for the instruction. */
+        bool tracing = false;
         if (unlikely(c->pending | m->slow)) {
             if (slow_path(c))
                 break;
+            if (c->pending & PEND_REFETCH) {   /* TLB flushed (here or by a TLBI) */
+                c->pending &= ~PEND_REFETCH;
+                page_va = ~0ull;
+            }
+            tracing = HS_TRACE_ON && (m->slow & SLOW_TRACE);
         }
         if (unlikely(c->budget <= 0))
             break;
         u64 pc = c->pc;
         /* page_va has bits 1:0 clear, so a misaligned PC also takes this branch. */
-        if (unlikely((pc & (TLB_PAGE_MASK | 3)) != page_va || c->tlb->gen != page_gen)) {
+        if (unlikely((pc & (TLB_PAGE_MASK | 3)) != page_va)) {
             if (pc & 3)
                 exc_take_sync(c, exc_default_target(c), syn(EC_PC_ALIGN, 0), pc, true, pc,
                               "PC not 4-byte aligned");
@@ -123,26 +156,21 @@ __attribute__((noinline)) static void run_loop(Cpu *c)
             host = h;
             code = dp;
             page_va = pc & TLB_PAGE_MASK;
-            page_gen = c->tlb->gen;
         }
-        unsigned i = (pc & (TLB_PAGE_SIZE - 1)) >> 2;
-        u32 insn;
-        memcpy(&insn, host + i * 4, 4);
-        DecodedInsn *d = &code[i];
-        if (unlikely(d->insn != insn || !d->fn))
-            predecode(d, insn);
-        if (unlikely(HS_TRACE_ON && (m->slow & SLOW_TRACE))) {
-            c->trace_pc = pc;
-            trace_insn(c, pc, insn);
+        if (unlikely(tracing)) {
+            step_traced(c, host, code, pc);
+            continue;
         }
-        c->insn = insn;
-        c->next_pc = pc + 4;
-        d->fn(c, insn);
-        c->pc = c->next_pc;
-        c->icount++;
-        c->budget--;
-        if (unlikely(HS_TRACE_ON && (m->slow & SLOW_TRACE)))
-            trace_post(c, pc, insn, false);
+        /* Instructions of this page, one after the other, for as long as
+         * nothing is due: after each one the checks above (slow path,
+         * budget, fetch page) are skipped only when they would do nothing. */
+        for (;;) {
+            step(c, host, code, pc);
+            pc = c->pc;
+            if (unlikely((c->pending | m->slow) != 0 || c->budget <= 0 ||
+                         (pc & (TLB_PAGE_MASK | 3)) != page_va))
+                break;
+        }
     }
 }
 

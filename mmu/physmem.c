@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 
 #include "cpu/machine_core.h"
+#include "decoder/decode.h"
 #include "mmu/physmem.h"
 
 static void *reserve(u64 bytes)

@@ -19,15 +19,8 @@
 typedef bool (*MmioRead)(void *opaque, Cpu *cpu, u64 off, unsigned size, u64 *val);
 typedef bool (*MmioWrite)(void *opaque, Cpu *cpu, u64 off, unsigned size, u64 val);
 
-/* Predecoded instruction: dispatcher + the raw word it was decoded from.
- * The run loop re-checks the word on every fetch, so code written by the
- * guest is never run stale (the Arm ARM allows a stale fetch until IC IVAU +
- * ISB; we are stricter). 16 bytes. */
-typedef struct DecodedInsn {
-    void (*fn)(Cpu *c, u32 insn);
-    u32 insn;
-    u32 pad;
-} DecodedInsn;
+/* Predecode cache entry (decoder/decode.h). */
+typedef struct DecodedInsn DecodedInsn;
 
 typedef struct MemRegion {
     const char *name;

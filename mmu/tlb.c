@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cpu/regs.h"
+#include "decoder/decode.h"
 #include "cpu/debug.h"
 #include "exceptions/exceptions.h"
 #include "mmu/mmu.h"
@@ -37,6 +38,7 @@ void tlb_flush_idx(Cpu *c, MmuIdx idx)
         clear_entry(c->tlb, idx, i);
     c->tlb->nlarge[idx] = 0;
     c->tlb->gen++;
+    c->pending |= PEND_REFETCH;
 }
 
 void tlb_flush_all(Cpu *c)
@@ -75,6 +77,7 @@ void tlb_flush_match(Cpu *c, MmuIdx idx, const TlbMatch *m)
                 clear_entry(t, idx, i);
     }
     t->gen++;
+    c->pending |= PEND_REFETCH;
 }
 
 void tlb_flush_va(Cpu *c, MmuIdx idx, u64 va, int asid)
