@@ -33,6 +33,7 @@ const VirtMemMapEntry virt_memmap[VIRT_MAP_N] = {
     [VIRT_UART] = {0x09000000, 0x00001000},
     [VIRT_RTC] = {0x09010000, 0x00001000},
     [VIRT_SECURE_UART] = {0x09040000, 0x00001000},
+    [VIRT_MMIO] = {0x0a000000, 0x00000200},
     [VIRT_PCTL] = {0x090c0000, 0x00001000},
     [VIRT_SECURE_MEM] = {0x0e000000, 0x01000000},
     [VIRT_MEM] = {0x40000000, 0},   /* size: -m */
@@ -41,6 +42,7 @@ const VirtMemMapEntry virt_memmap[VIRT_MAP_N] = {
 const u32 virt_irqmap[VIRT_MAP_N] = {
     [VIRT_UART] = 1,
     [VIRT_RTC] = 2,
+    [VIRT_MMIO] = 16,   /* to 16 + VIRT_NUM_VIRTIO_TRANSPORTS - 1 */
 };
 
 void virt_default_options(VirtOptions *o)
@@ -113,6 +115,8 @@ typedef struct VirtDeviceType {
 
 /* Every -device driver of the board, NULL-terminated. */
 static const VirtDeviceType virt_device_types[] = {
+    {"virtio-blk-device", virt_create_virtio_blk},
+    {"virtio-rng-device", virt_create_virtio_rng},
     {NULL, NULL},
 };
 
@@ -224,6 +228,8 @@ Machine *virt_create(const VirtOptions *o)
     if (!pl031_create(m, map[VIRT_RTC].base, virt_irqmap[VIRT_RTC], (u32)o->rtc_epoch,
                       gic_spi_line(m, virt_irqmap[VIRT_RTC])))
         goto fail;
+    if (!virt_create_virtio_transports(m, o, err, sizeof(err)))
+        goto fail_msg;
 
     if (!virt_create_devices(m, o, err, sizeof(err)))
         goto fail_msg;

@@ -19,6 +19,7 @@ typedef enum VirtMapId {
     VIRT_UART,
     VIRT_RTC,
     VIRT_SECURE_UART,
+    VIRT_MMIO,          /* the first of VIRT_NUM_VIRTIO_TRANSPORTS virtio-mmio transports; size: one */
     VIRT_PCTL,          /* not in QEMU: the FVP-style power controller (devices/pctl) */
     VIRT_SECURE_MEM,
     VIRT_MEM,
@@ -36,6 +37,9 @@ extern const u32 virt_irqmap[VIRT_MAP_N];
 #define VIRT_FLASH_BASE (virt_memmap[VIRT_FLASH].base)
 #define VIRT_RAM_BASE (virt_memmap[VIRT_MEM].base)
 #define VIRT_PCTL_BASE (virt_memmap[VIRT_PCTL].base)
+
+/* virtio-mmio transports at VIRT_MMIO (QEMU's NUM_VIRTIO_TRANSPORTS). */
+#define VIRT_NUM_VIRTIO_TRANSPORTS 32
 
 #define VIRT_MAX_LOADERS 16
 #define VIRT_MAX_DRIVES 16
@@ -158,6 +162,18 @@ void *virt_build_fdt(Machine *m, const VirtOptions *o, u64 initrd_start, u64 ini
  * their own folder: the /cpus node (topology) and the APB clock. */
 bool virt_add_cpus_node(Machine *m);
 bool virt_add_apb_clock(Machine *m);
+
+/* ---- virtio (machine/virt/virtio.c) ---- */
+
+/* Create the VIRT_NUM_VIRTIO_TRANSPORTS virtio-mmio transports (empty;
+ * legacy unless -global virtio-mmio.force-legacy=off).  False + ERR. */
+bool virt_create_virtio_transports(Machine *m, const VirtOptions *o, char *err, size_t n);
+/* -device virtio-blk-device,drive=ID[,serial=S] and -device
+ * virtio-rng-device[,seed=N], each with [bus=virtio-mmio-bus.N][,id=X]
+ * [,indirect_desc=on|off][,event_idx=on|off]: build the device and plug it
+ * into its transport.  False + ERR naming the bad property. */
+bool virt_create_virtio_blk(Machine *m, const VirtOptions *o, const DeviceSpec *d, char *err, size_t n);
+bool virt_create_virtio_rng(Machine *m, const VirtOptions *o, const DeviceSpec *d, char *err, size_t n);
 
 /* ---- loader (machine/virt/loader.c) ---- */
 
