@@ -5,7 +5,7 @@
 set -euo pipefail
 PKGS=(meson ninja-build gcc pkg-config python3 libcapstone-dev libelf-dev libfdt-dev
       libsdl2-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libunicorn-dev
-      gdb-multiarch qemu-system-arm qemu-user device-tree-compiler cpio gzip)
+      gdb-multiarch qemu-system-arm qemu-user device-tree-compiler cpio gzip e2fsprogs)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -578,6 +578,19 @@ const char *opt_name_at(unsigned i, bool *value, bool *observer)
     return opt_table[i].name;
 }
 
+/* VirtOptions defaults, as QEMU's virt board (declared in virt.h). */
+void virt_default_options(VirtOptions *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->smp = 1;
+    o->clusters = 1;
+    o->ram_size = 128ull << 20;   /* QEMU's default -m */
+    o->gic_version = 3;
+    o->quantum = 1000;
+    o->ns_per_insn = 1;
+    o->rtc_epoch = 1700000000;
+}
+
 int opt_parse(int argc, char **argv, VirtOptions *o)
 {
     virt_default_options(o);

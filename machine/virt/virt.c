@@ -45,18 +45,6 @@ const u32 virt_irqmap[VIRT_MAP_N] = {
     [VIRT_MMIO] = 16,   /* to 16 + VIRT_NUM_VIRTIO_TRANSPORTS - 1 */
 };
 
-void virt_default_options(VirtOptions *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->smp = 1;
-    o->clusters = 1;
-    o->ram_size = 128ull << 20;   /* QEMU's default -m */
-    o->gic_version = 3;
-    o->quantum = 1000;
-    o->ns_per_insn = 1;
-    o->rtc_epoch = 1700000000;
-}
-
 /* MPIDR affinity of core I (Arm ARM D17.2.100; MT=0, U=0).
  *  qemu (default): QEMU virt's virt_cpu_mp_affinity(): Aff0 = I % N,
  *       Aff1 = I / N with N = 8 for GICv2 (target list width) and 16 for

@@ -141,6 +141,7 @@ typedef struct VirtOptions {
     unsigned nowned;
 } VirtOptions;
 
+/* Fill O with the defaults (options.c). */
 void virt_default_options(VirtOptions *o);
 /* Build the machine and load the images.  Returns NULL after printing one
  * clear error (bad image, no memory...). */
