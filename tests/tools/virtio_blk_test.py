@@ -12,6 +12,8 @@ must then hold the guest's pattern in sectors 100-101 (byte I = I*3 +
 version) and be unchanged elsewhere.  The same run with -snapshot must
 leave the image untouched, a second run print the same entropy
 (deterministic), and --trace virtio name the requests with their status.
+A --record of a -snapshot run replays; after the image changes, the replay
+is refused (exit 1) naming the drive image.
 """
 import os
 import subprocess
@@ -74,6 +76,23 @@ def main():
                          'FLUSH sector 0 len 0: status 0', 'notify queue 0', '32 bytes of entropy'):
                 if line not in tr:
                     fails.append('%s: --trace virtio lacks %r' % (name, line))
+        # Record/replay: the drive image is part of the record header; a
+        # replay of the same image matches, a changed image is refused.
+        rec = os.path.join(d, 'run.rec')
+        with open(img, 'wb') as f:
+            f.write(base)
+        r = run(hs, elf, img, True, ['-snapshot', '--record', rec])
+        r2 = run(hs, elf, img, True, ['-snapshot', '--replay', rec])
+        if r.returncode != 0 or r2.returncode != 0 or r2.stdout != r.stdout:
+            fails.append('replay of an unchanged image: exit %d/%d\n%s' % (r.returncode, r2.returncode,
+                                                                          r2.stderr.decode(errors='replace')))
+        with open(img, 'r+b') as f:
+            f.write(b'changed')
+        r3 = run(hs, elf, img, True, ['-snapshot', '--replay', rec])
+        err = r3.stderr.decode(errors='replace')
+        if r3.returncode != 1 or 'image drive' not in err:
+            fails.append('replay with a changed image: exit %d, expected 1 naming the drive\n%s' % (r3.returncode, err))
+        os.unlink(rec)
     finally:
         if os.path.exists(img):
             os.unlink(img)
