@@ -84,7 +84,22 @@ static void transport_notify(void *opaque, u32 isr)
     update_irq(t);
 }
 
-/* The transport's own state to its reset value (device reset included). */
+/* A driver's device reset (Status = 0): the device, its queues and the
+ * interrupt status.  GuestPageSize, written once when a legacy driver
+ * probes, and the select registers stay (as QEMU's). */
+static void device_reset(VirtioMmio *t)
+{
+    t->isr = 0;
+    for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+        t->queue_align[i] = 4096;   /* legacy default (§4.2.4) */
+        t->queue_pfn[i] = 0;
+    }
+    if (t->dev)
+        virtio_reset(t->dev);
+    update_irq(t);
+}
+
+/* The transport's own state to its reset value (machine reset). */
 static void transport_reset(VirtioMmio *t)
 {
     t->isr = 0;
@@ -319,7 +334,7 @@ static bool mmio_write(void *opaque, Cpu *cpu, u64 off, unsigned size, u64 val64
         break;
     case VIRTIO_MMIO_STATUS:
         if ((val & 0xff) == 0) {
-            transport_reset(t);
+            device_reset(t);
         } else {
             virtio_set_status(v, (u8)val);
         }

@@ -62,6 +62,8 @@ static void wr(u64 t, u32 off, u32 v) { *(volatile u32 *)(t + off) = v; }
 static u32 dev_init(u64 t, u64 want)
 {
     u32 ver = rd(t, VERSION);
+    if (ver == 1)
+        wr(t, GUEST_PAGE_SIZE, 4096);   /* before the reset, as Linux's probe: it must survive it */
     wr(t, STATUS, 0);
     wr(t, STATUS, 1);
     wr(t, STATUS, 1 | 2);
@@ -81,8 +83,6 @@ static u32 dev_init(u64 t, u64 want)
     if (ver == 2) {
         wr(t, STATUS, 1 | 2 | 8);
         CHECK(rd(t, STATUS) & 8);   /* FEATURES_OK kept */
-    } else {
-        wr(t, GUEST_PAGE_SIZE, 4096);
     }
     return ver;
 }
