@@ -200,7 +200,7 @@ void virtio_error(VirtioDev *v, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void virtio_trace(const VirtioDev *v, const char *fmt, ...) PRINTF_LIKE(2, 3);
 static inline bool virtio_tracing(const VirtioDev *v)
 {
-    return unlikely(v->m->trace & TRACE_VIRTIO);
+    return unlikely(HS_TRACE_ON && (v->m->trace & TRACE_VIRTIO));
 }
 
 /* Host pointer to the LEN guest bytes at PA when they lie in one
