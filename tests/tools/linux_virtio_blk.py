@@ -2,7 +2,7 @@
 """linux_virtio_blk.py — Debian's Linux on 4 cores writes a file to an ext4
 disk on virtio-blk (virtio-mmio), checked from the host with e2fsprogs.
 
-usage: linux_virtio_blk.py HYPERSTEP [--cache DIR] [--modern] [--qemu] [--keep DIR]
+usage: linux_virtio_blk.py HYPERSTEP [--cache DIR] [--modern] [--qemu] [--keep DIR] [--bench-mib N]
 
 Builds a test initramfs from the guests cache (DIR, default
 $HS_GUESTS_CACHE or <repo>/../guests-cache): busybox plus the modules
@@ -15,6 +15,9 @@ when the run exits 0 and `debugfs -R 'cat /f' IMAGE` prints the line.
 --modern adds -global virtio-mmio.force-legacy=false; --qemu runs
 qemu-system-aarch64 with the same command line.  Exit 77 (skipped) when the
 cache, dpkg-deb, busybox or e2fsprogs are missing.
+--bench-mib N: the image is N MiB (at least 32) and, after the check, the
+guest reads N MiB of /dev/vda with dd (bs=1M); the host prints that phase's
+wall time and MB/s (host time between the DD-START and DD-END lines).
 """
 import argparse
 import glob
@@ -49,6 +52,13 @@ if mount -t ext4 /dev/vda /mnt; then
   umount /mnt && echo VIRTIO-BLK-OK
 else
   echo VIRTIO-BLK-MOUNT-FAIL
+fi
+if grep -q hsbench= /proc/cmdline; then
+  mib=$(sed 's/.*hsbench=\\([0-9]*\\).*/\\1/' /proc/cmdline)
+  echo 3 > /proc/sys/vm/drop_caches
+  echo DD-START
+  dd if=/dev/vda of=/dev/null bs=1M count=$mib
+  echo DD-END
 fi
 poweroff -f
 """
@@ -129,6 +139,7 @@ def main():
     ap.add_argument('--qemu', action='store_true')
     ap.add_argument('--timeout', type=float, default=1800)
     ap.add_argument('--keep', help='leave the initramfs and image in this directory')
+    ap.add_argument('--bench-mib', type=int, default=0)
     o = ap.parse_args()
     kernel = os.path.join(o.cache, 'Image')
     if not os.path.exists(kernel) or not shutil.which('mkfs.ext4') or not shutil.which('debugfs'):
@@ -143,23 +154,36 @@ def main():
             return 77
         img = os.path.join(work, 'disk.img')
         with open(img, 'wb') as f:
-            f.truncate(32 << 20)
+            f.truncate(max(32, o.bench_mib) << 20)
         subprocess.run(['mkfs.ext4', '-q', '-F', img], check=True)
         args = ['-M', 'virt', '-cpu', 'cortex-a53', '-smp', '4', '-m', '1024', '-nographic', '-no-reboot',
-                '-kernel', kernel, '-initrd', initrd, '-append', 'console=ttyAMA0 panic=-1',
+                '-kernel', kernel, '-initrd', initrd,
+                '-append', 'console=ttyAMA0 panic=-1' + (' hsbench=%d' % o.bench_mib if o.bench_mib else ''),
                 '-drive', 'file=%s,if=none,format=raw,id=hd' % img,
                 '-device', 'virtio-blk-device,drive=hd']
         if o.modern:
             args += ['-global', 'virtio-mmio.force-legacy=false']
         prog = 'qemu-system-aarch64' if o.qemu else o.hyperstep
         t0 = time.time()
-        try:
-            p = subprocess.run([prog] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, timeout=o.timeout)
-            out, rc = p.stdout.decode(errors='replace'), p.returncode
-        except subprocess.TimeoutExpired as e:
-            out, rc = (e.stdout or b'').decode(errors='replace'), 'timeout'
+        p = subprocess.Popen([prog] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        lines, marks = [], {}
+        for raw in p.stdout:
+            line = raw.decode(errors='replace')
+            lines.append(line)
+            for mk in ('DD-START', 'DD-END'):
+                if line.strip() == mk:
+                    marks[mk] = time.time()
+            if time.time() - t0 > o.timeout:
+                p.kill()
+                break
+        p.wait()
+        out, rc = ''.join(lines), p.returncode if time.time() - t0 <= o.timeout else 'timeout'
         wall = time.time() - t0
+        if o.bench_mib and len(marks) == 2:
+            dt = marks['DD-END'] - marks['DD-START']
+            print('BENCH sequential read %d MiB of /dev/vda (dd bs=1M) on %s: %.1f s, %.1f MB/s' % (
+                o.bench_mib, 'qemu' if o.qemu else 'hyperstep', dt, o.bench_mib * 1.048576 / dt))
         got = subprocess.run(['debugfs', '-R', 'cat /f', img], stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL).stdout.decode(errors='replace')
         ok = rc == 0 and 'VIRTIO-BLK-OK' in out and 'cpus=4' in out and LINE in got
