@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(meson ninja-build gcc pkg-config python3 libcapstone-dev libelf-dev libfdt-dev libzstd-dev
       libsdl2-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libunicorn-dev
       gdb-multiarch qemu-system-arm qemu-user device-tree-compiler cpio gzip
-      clang libclang-rt-14-dev)
+      clang libclang-rt-14-dev e2fsprogs)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

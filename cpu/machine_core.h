@@ -30,6 +30,7 @@ enum {
     TRACE_SCHED = 1u << 7,
     TRACE_REGS = 1u << 8,
     TRACE_UNIMP = 1u << 9,  /* unimplemented instructions/registers (always logged once) */
+    TRACE_VIRTIO = 1u << 10, /* virtio: queue notifications, requests and their status, ring errors */
 };
 
 /* Bits of Cpu-independent "slow path" requests polled by the run loop. */

@@ -16,7 +16,7 @@
 static const struct { const char *name; u32 bit; } cats[] = {
     {"insn", TRACE_INSN}, {"exc", TRACE_EXC}, {"psci", TRACE_PSCI}, {"mmio", TRACE_MMIO},
     {"gic", TRACE_GIC}, {"timer", TRACE_TIMER}, {"mmu", TRACE_MMU}, {"sched", TRACE_SCHED},
-    {"regs", TRACE_REGS}, {"all", ~0u},
+    {"regs", TRACE_REGS}, {"virtio", TRACE_VIRTIO}, {"all", ~0u},
 };
 
 bool trace_parse(const char *spec, u32 *mask, char *err, size_t errlen)
@@ -33,7 +33,7 @@ bool trace_parse(const char *spec, u32 *mask, char *err, size_t errlen)
         }
         if (!found) {
             snprintf(err, errlen, "unknown trace category '%s' (known: insn, exc, psci, mmio, gic, "
-                     "timer, mmu, sched, regs, all)", t);
+                     "timer, mmu, sched, regs, virtio, all)", t);
             return false;
         }
     }

@@ -263,6 +263,7 @@ static int parse_drive(char *arg, VirtOptions *o)
 /* The -global names we model (DRIVER.PROP), NULL-terminated: a -global
  * naming anything else is refused. */
 static const char *const known_globals[] = {
+    "virtio-mmio.force-legacy",
     NULL,
 };
 
@@ -390,6 +391,8 @@ void opt_usage(FILE *f)
           "  -device loader,file=F[,addr=A][,cpu-num=N][,force-raw=on]   -device loader,addr=A,cpu-num=N\n"
           "  -drive file=F,if=none|pflash,format=raw[,id=ID][,unit=N][,readonly=on][,cache=M][,snapshot=on]\n"
           "  -snapshot (writes to every -drive stay in memory)   -global DRIVER.PROP=VALUE\n"
+          "  -device virtio-blk-device,drive=ID[,serial=S]  -device virtio-rng-device[,seed=N]\n"
+          "      [,bus=virtio-mmio-bus.N]   -global virtio-mmio.force-legacy=on|off (default on)\n"
           "  -semihosting  -semihosting-config enable=on[,arg=S]...  -nographic  -net none  -no-reboot\n"
           "  -serial stdio|mon:stdio|file:F|chardev:ID   (a second -serial: the Secure UART, secure=on)\n"
           "  -chardev stdio,id=ID[,mux=on]  -chardev file,id=ID,path=F\n"
@@ -397,7 +400,7 @@ void opt_usage(FILE *f)
           "  -s (= -gdb tcp::1234)  -S (stop before the first instruction, wait for gdb)\n"
           "  -gdb tcp::PORT | tcp:HOST:PORT | unix:PATH   (TCP listens on 127.0.0.1 unless HOST)\n"
           "hyperstep options:\n"
-          "  --trace LIST         insn,exc,psci,mmio,gic,timer,mmu,sched,regs,all\n"
+          "  --trace LIST         insn,exc,psci,mmio,gic,timer,mmu,sched,regs,virtio,all\n"
           "  --trace-file F       write traces to F (default stderr)\n"
           "  --trace-core LIST    trace only these cores (0,2 or 1-3)\n"
           "  --trace-el LIST      trace only lines at these ELs (exceptions: the target EL;\n"
@@ -596,6 +599,19 @@ const char *opt_name_at(unsigned i, bool *value, bool *observer)
     if (observer)
         *observer = opt_table[i].observer;
     return opt_table[i].name;
+}
+
+/* VirtOptions defaults, as QEMU's virt board (declared in virt.h). */
+void virt_default_options(VirtOptions *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->smp = 1;
+    o->clusters = 1;
+    o->ram_size = 128ull << 20;   /* QEMU's default -m */
+    o->gic_version = 2;   /* QEMU 7.2 virt's default */
+    o->quantum = 1000;
+    o->ns_per_insn = 1;
+    o->rtc_epoch = 1700000000;
 }
 
 int opt_parse(int argc, char **argv, VirtOptions *o)
@@ -974,4 +990,10 @@ void record_image_lines(const VirtOptions *o, char *buf, size_t n)
         if (o->loader[i].file && file_hash(o->loader[i].file, &h))
             k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "image loader %s %016llx\n",
                                   o->loader[i].file, (unsigned long long)h);
+    /* Disk images: a replay refuses a changed image (use -snapshot to record
+     * a run whose writes leave the file as it was). */
+    for (unsigned i = 0; i < o->ndrives; i++)
+        if (o->drive[i].file && file_hash(o->drive[i].file, &h))
+            k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "image drive %s %016llx\n", o->drive[i].file,
+                                  (unsigned long long)h);
 }

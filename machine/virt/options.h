@@ -47,7 +47,7 @@ const char *opt_name_at(unsigned i, bool *value, bool *observer);
 /* The header lines of a record (machine/record.h) for this command line:
  * ARGS gets the command line without the options that only observe the run
  * (opt_is_observer); IMAGES one "image OPTION FILE HASH" line per loaded
- * file (-kernel, -bios, -initrd, -dtb, -device loader,file=).  Both are
+ * file (-kernel, -bios, -initrd, -dtb, -device loader,file=, -drive file=).  Both are
  * truncated to N bytes. */
 void record_args_line(int argc, char **argv, char *buf, size_t n);
 void record_image_lines(const VirtOptions *o, char *buf, size_t n);

@@ -36,6 +36,7 @@ const VirtMemMapEntry virt_memmap[VIRT_MAP_N] = {
     [VIRT_GPIO] = {0x09030000, 0x00001000},
     [VIRT_SECURE_UART] = {0x09040000, 0x00001000},
     [VIRT_SECURE_GPIO] = {0x090b0000, 0x00001000},
+    [VIRT_MMIO] = {0x0a000000, 0x00000200},
     [VIRT_PCTL] = {0x090c0000, 0x00001000},
     [VIRT_PLATFORM_BUS] = {0x0c000000, 0x02000000},
     [VIRT_SECURE_MEM] = {0x0e000000, 0x01000000},
@@ -48,19 +49,8 @@ const u32 virt_irqmap[VIRT_MAP_N] = {
     [VIRT_GPIO] = 7,
     [VIRT_SECURE_UART] = 8,
     [VIRT_SECURE_GPIO] = 0,   /* none in QEMU's a15irqmap: its PL061 is wired to SPI 0 */
+    [VIRT_MMIO] = 16,   /* to 16 + VIRT_NUM_VIRTIO_TRANSPORTS - 1 */
 };
-
-void virt_default_options(VirtOptions *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->smp = 1;
-    o->clusters = 1;
-    o->ram_size = 128ull << 20;   /* QEMU's default -m */
-    o->gic_version = 2;   /* QEMU 7.2 virt's default */
-    o->quantum = 1000;
-    o->ns_per_insn = 1;
-    o->rtc_epoch = 1700000000;
-}
 
 /* MPIDR affinity of core I (Arm ARM D17.2.100; MT=0, U=0).
  *  qemu (default): QEMU virt's virt_cpu_mp_affinity(): Aff0 = I % N,
@@ -120,6 +110,8 @@ typedef struct VirtDeviceType {
 
 /* Every -device driver of the board, NULL-terminated. */
 static const VirtDeviceType virt_device_types[] = {
+    {"virtio-blk-device", virt_create_virtio_blk},
+    {"virtio-rng-device", virt_create_virtio_rng},
     {NULL, NULL},
 };
 
@@ -269,6 +261,8 @@ Machine *virt_create(const VirtOptions *o)
         if (!sgpio || !gpio_pwr_create(m, sgpio, VIRT_SECURE_GPIO_POWEROFF, VIRT_SECURE_GPIO_RESET))
             goto fail;
     }
+    if (!virt_create_virtio_transports(m, o, err, sizeof(err)))
+        goto fail_msg;
     if (!virt_add_platform_bus_node(m, map[VIRT_PLATFORM_BUS].base, map[VIRT_PLATFORM_BUS].size))
         goto fail;
 

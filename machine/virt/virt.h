@@ -20,6 +20,7 @@ typedef enum VirtMapId {
     VIRT_RTC,
     VIRT_GPIO,
     VIRT_SECURE_UART,
+    VIRT_MMIO,          /* the first of VIRT_NUM_VIRTIO_TRANSPORTS virtio-mmio transports; size: one */
     VIRT_PCTL,          /* not in QEMU: the FVP-style power controller (devices/pctl) */
     VIRT_SECURE_GPIO,
     VIRT_PLATFORM_BUS,
@@ -50,6 +51,9 @@ extern const u32 virt_irqmap[VIRT_MAP_N];
 #define VIRT_GPIO_KEY_PIN 3
 #define VIRT_SECURE_GPIO_POWEROFF 0
 #define VIRT_SECURE_GPIO_RESET 1
+
+/* virtio-mmio transports at VIRT_MMIO (QEMU's NUM_VIRTIO_TRANSPORTS). */
+#define VIRT_NUM_VIRTIO_TRANSPORTS 32
 
 #define VIRT_MAX_LOADERS 16
 #define VIRT_MAX_DRIVES 16
@@ -163,6 +167,7 @@ typedef struct VirtOptions {
     unsigned nowned;
 } VirtOptions;
 
+/* Fill O with the defaults (options.c). */
 void virt_default_options(VirtOptions *o);
 /* Build the machine and load the images.  Returns NULL after printing one
  * clear error (bad image, no memory...). */
@@ -194,6 +199,18 @@ bool virt_add_secram_node(Machine *m, u64 base, u64 size);
  * "simple-bus"; ranges map bus offset 0 to BASE, SIZE bytes).  No device
  * is ever plugged into it here: the node only describes the window. */
 bool virt_add_platform_bus_node(Machine *m, u64 base, u64 size);
+
+/* ---- virtio (machine/virt/virtio.c) ---- */
+
+/* Create the VIRT_NUM_VIRTIO_TRANSPORTS virtio-mmio transports (empty;
+ * legacy unless -global virtio-mmio.force-legacy=off).  False + ERR. */
+bool virt_create_virtio_transports(Machine *m, const VirtOptions *o, char *err, size_t n);
+/* -device virtio-blk-device,drive=ID[,serial=S] and -device
+ * virtio-rng-device[,seed=N], each with [bus=virtio-mmio-bus.N][,id=X]
+ * [,indirect_desc=on|off][,event_idx=on|off]: build the device and plug it
+ * into its transport.  False + ERR naming the bad property. */
+bool virt_create_virtio_blk(Machine *m, const VirtOptions *o, const DeviceSpec *d, char *err, size_t n);
+bool virt_create_virtio_rng(Machine *m, const VirtOptions *o, const DeviceSpec *d, char *err, size_t n);
 
 /* ---- loader (machine/virt/loader.c) ---- */
 
