@@ -20,6 +20,7 @@
 #include "firmware/psci/psci.h"
 #include "firmware/semihosting/semihosting.h"
 #include "gdbstub/gdbstub.h"
+#include "machine/monitor.h"
 #include "machine/virt/virt.h"
 #include "mmu/mmu.h"
 
@@ -111,6 +112,8 @@ Machine *virt_create(const VirtOptions *o)
     Machine *m = machine_new(o->quantum, o->ns_per_insn);
     if (!m)
         return NULL;
+    if (o->chardevs)
+        chardev_set_attach(o->chardevs, m);   /* before the devices: its clock ticks first */
     m->trace = o->trace;
     if (o->trace & (TRACE_INSN | TRACE_REGS))
         m->slow |= SLOW_TRACE;
@@ -177,19 +180,14 @@ Machine *virt_create(const VirtOptions *o)
     };
     if (!gic_create(m, &gc) || !virt_add_apb_clock(m))
         goto fail;
-    FILE *serial = stdout;
-    if (o->serial_file) {
-        serial = fopen(o->serial_file, o->reopen_append ? "a" : "w");
-        if (!serial) {
-            hs_log("hyperstep: cannot open serial output %s", o->serial_file);
-            goto fail;
-        }
-    }
+    Chardev *serial = chardev_find(o->chardevs, o->serial_chardev[0]);
     Pl011 *uart = pl011_create(m, map[VIRT_UART].base, virt_irqmap[VIRT_UART], serial,
                                gic_spi_line(m, virt_irqmap[VIRT_UART]));
     if (!uart)
         goto fail;
-    pl011_host_input(uart, o->no_stdin ? -1 : 0);
+    Chardev *mon = chardev_find(o->chardevs, o->monitor_chardev);
+    if (mon && !monitor_create(m, mon))
+        goto fail;
     if (!pl031_create(m, map[VIRT_RTC].base, virt_irqmap[VIRT_RTC], (u32)o->rtc_epoch,
                       gic_spi_line(m, virt_irqmap[VIRT_RTC])))
         goto fail;
@@ -235,5 +233,7 @@ void virt_destroy(Machine *m)
         return;
     gdb_destroy(m);
     semihosting_detach(m);
+    monitor_destroy(m->monitor);
+    chardev_set_detach(m->chardevs);
     machine_free(m);
 }

@@ -193,31 +193,3 @@ TEST(pl011_input_at_steps)
     virt_destroy(m);
 }
 
-static void rec(void *opaque, u64 step, u8 byte)
-{
-    u64 *log = opaque;
-    log[log[0] + 1] = step << 8 | byte;
-    log[0]++;
-}
-
-TEST(pl011_host_input_recorded)
-{
-    Machine *m = board_new(3, 1, true, true);
-    int fds[2];
-    ASSERT_EQ(pipe(fds), 0);
-    ASSERT_EQ(write(fds[1], "ok", 2), 2);
-    close(fds[1]);
-    u64 log[8] = {0};
-    Pl011 *uart = machine_find_device(m, "pl011")->opaque;
-    pl011_host_input(uart, fds[0]);
-    pl011_set_recorder(uart, rec, log);
-    m->steps = 5000;
-    board_tick(m, 5000);
-    ASSERT_EQ(log[0], 2);
-    ASSERT_EQ(log[1], 5000ull << 8 | 'o');
-    ASSERT_EQ(log[2], 5000ull << 8 | 'k');
-    ASSERT_EQ(mmio_rd(m, 0, UART), 'o');
-    ASSERT_EQ(mmio_rd(m, 0, UART), 'k');
-    close(fds[0]);
-    virt_destroy(m);
-}
