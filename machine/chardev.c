@@ -332,6 +332,7 @@ static void describe(const Chardev *c, char *buf, size_t n)
  * connect.  False with ERR. */
 static bool open_socket(Chardev *c, char *err, size_t n)
 {
+    bool replay = !c->set->host_input;
     char where[160];
     describe(c, where, sizeof(where));
     int fd = -1;
@@ -347,6 +348,10 @@ static bool open_socket(Chardev *c, char *err, size_t n)
             unlink(c->spec.path);   /* a stale socket file from an earlier run */
         if (fd < 0 || (c->spec.server ? bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)
                                       : connect(fd, (struct sockaddr *)&sa, sizeof(sa)))) {
+            if (replay && !c->spec.server && fd >= 0) {
+                close(fd);   /* replaying: no peer needed, output is dropped */
+                return true;
+            }
             snprintf(err, n, "chardev '%s': cannot %s %s: %s", c->id, c->spec.server ? "listen on" : "connect to",
                      where, strerror(errno));
             if (fd >= 0)
@@ -380,6 +385,8 @@ static bool open_socket(Chardev *c, char *err, size_t n)
             fd = -1;
         }
         freeaddrinfo(res);
+        if (fd < 0 && replay && !c->spec.server)
+            return true;   /* replaying: no peer needed, output is dropped */
         if (fd < 0) {
             snprintf(err, n, "chardev '%s': cannot %s %s: %s", c->id, c->spec.server ? "listen on" : "connect to",
                      where, strerror(e));
@@ -391,7 +398,7 @@ static bool open_socket(Chardev *c, char *err, size_t n)
         return true;
     }
     c->listen_fd = fd;
-    if (c->spec.wait) {
+    if (c->spec.wait && !replay) {   /* a replay reads no client: it does not wait for one */
         fprintf(stderr, "hyperstep: waiting for connection on chardev '%s' (%s)\n", c->id, where);
         c->conn_fd = accept(fd, NULL, NULL);
         if (c->conn_fd < 0) {
@@ -661,7 +668,7 @@ static void set_focus(Chardev *c, unsigned k)
 {
     if (k >= c->nfe || k == c->focus)
         return;
-    if (c->fe[c->focus].focus)
+    if (c->focus < c->nfe && c->fe[c->focus].focus)
         c->fe[c->focus].focus(c->fe[c->focus].opaque, false);
     c->focus = k;
     if (c->fe[k].focus)
@@ -730,7 +737,7 @@ static void drain(Chardev *c, u64 step)
             mux_command(c, b);
             continue;
         }
-        ChardevFrontend *fe = c->nfe ? &c->fe[c->focus] : NULL;
+        ChardevFrontend *fe = c->focus < c->nfe ? &c->fe[c->focus] : c->nfe ? &c->fe[0] : NULL;
         if (fe && fe->can_receive(fe->opaque) == 0)
             break;   /* held back until the front end has room */
         c->escape = false;
@@ -747,7 +754,8 @@ static bool deliverable(Chardev *c)
     u8 b = c->inq[c->in_head].byte;
     if (c->spec.mux && (c->escape || b == MUX_ESCAPE))
         return true;
-    return !c->nfe || c->fe[c->focus].can_receive(c->fe[c->focus].opaque) > 0;
+    const ChardevFrontend *fe = c->focus < c->nfe ? &c->fe[c->focus] : c->nfe ? &c->fe[0] : NULL;
+    return !fe || fe->can_receive(fe->opaque) > 0;
 }
 
 /* ---- host input ---- */
@@ -936,8 +944,7 @@ void chardev_set_detach(ChardevSet *s)
         return;
     for (unsigned i = 0; i < s->n; i++) {
         chardev_flush(&s->chr[i]);
-        s->chr[i].nfe = 0;
-        s->chr[i].focus = 0;
+        s->chr[i].nfe = 0;   /* the focus index stays: the next machine adds its front ends in the same order */
         s->chr[i].escape = false;
     }
     s->m = NULL;

@@ -91,7 +91,9 @@ typedef struct ChardevFrontend {
  * listening (wait=on blocks until the first client), client sockets
  * connected, a stdio terminal put in raw mode (restored by
  * chardev_set_close).  HOST_INPUT false: read no host input at all
- * (replay); STDIN_INPUT false: stdio back ends read nothing (--no-stdin).
+ * (replay: server sockets listen but do not wait for a client, a client
+ * socket that cannot connect is left unconnected); STDIN_INPUT false:
+ * stdio back ends read nothing (--no-stdin).
  * Output goes out in both cases.  NULL with one message in ERR naming the
  * chardev on failure (nothing left open). */
 ChardevSet *chardev_set_open(const ChardevSpec *specs, unsigned n, bool host_input, bool stdin_input,
@@ -106,7 +108,9 @@ void chardev_set_close(ChardevSet *s);
  * restamped at step 0.  Sets M->chardevs. */
 void chardev_set_attach(ChardevSet *s, Machine *m);
 /* Flush output and forget M and every front end (the machine is being
- * destroyed).  NULL S is allowed. */
+ * destroyed or reset).  A mux keeps which front end has the focus: the
+ * next machine adds its front ends in the same order, so after a reset the
+ * monitor that ran system_reset still has it.  NULL S is allowed. */
 void chardev_set_detach(ChardevSet *s);
 
 /* The chardev called ID, or NULL. */

@@ -429,8 +429,9 @@ static void mon_byte(Monitor *mon, u8 b)
         mon->line[mon->len] = 0;
         mon->len = 0;
         monitor_command(mon, mon->line);
-        if (!mon->m->exit_requested)
-            prompt(mon);
+        if (!mon->m->exit_requested || (mon->m->reset_requested && chardev_is_mux(mon->chr)))
+            prompt(mon);   /* after system_reset on a mux: the next machine's monitor, which keeps the
+                            * focus, reads the next line (a monitor of its own greets again) */
         return;
     }
     if (b == 0x1b) {

@@ -233,7 +233,7 @@ void virt_destroy(Machine *m)
         return;
     gdb_destroy(m);
     semihosting_detach(m);
+    chardev_set_detach(m->chardevs);   /* first: a mux keeps its focus for the next machine */
     monitor_destroy(m->monitor);
-    chardev_set_detach(m->chardevs);
     machine_free(m);
 }

@@ -6,6 +6,7 @@
 
 #include "test.h"
 #include "hs_board.h"
+#include "machine/virt/options.h"
 #include "devices/gic/gic.h"
 #include "devices/pl011/pl011.h"
 
@@ -193,3 +194,24 @@ TEST(pl011_input_at_steps)
     virt_destroy(m);
 }
 
+
+/* -icount shift=3: virtual time advances 8 ns per instruction, so the
+ * counter (virtual ns / 16) ticks once every 2 instructions. */
+TEST(icount_shift_scales_virtual_time)
+{
+    char *argv[] = {"hyperstep", "-icount", "shift=3", "-nodefaults", "--no-stdin"};
+    VirtOptions o;
+    ASSERT_EQ(opt_parse(5, argv, &o), OPT_OK);
+    o.loader[0] = (LoaderSpec){NULL, 0x40000000, true, 0, false};
+    o.nloaders = 1;
+    Machine *m = virt_create(&o);
+    ASSERT_TRUE(m);
+    ASSERT_EQ(m->ns_per_insn, 8);
+    Cpu *c = m->cpu[0];
+    c->budget = (s64)m->quantum - 160;   /* 160 instructions into the slot */
+    ASSERT_EQ(machine_now_ns(m, c), 1280);
+    board_at(c, 2, true, 0);
+    ASSERT_EQ(sr_rd(c, "CNTPCT_EL0"), 80);
+    virt_destroy(m);
+    opt_free(&o);
+}
