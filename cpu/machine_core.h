@@ -174,6 +174,13 @@ struct Machine {
     void *record;
     void *replay;
 
+    /* Character devices and the human monitor (machine/chardev.c,
+     * machine/monitor.c), NULL when absent.  PAUSED: the monitor's "stop":
+     * no core runs and virtual time stands still until "cont". */
+    void *chardevs;
+    void *monitor;
+    bool paused;
+
     /* Device registry (devices/device.h, machine/machine.c). */
     struct Device *dev[64];
     unsigned ndev;

@@ -417,6 +417,29 @@ static bool round_tail(Machine *m, bool ran)
     return true;
 }
 
+/* The monitor stopped the machine ("stop"): no core runs and virtual time
+ * stands still; wait for what can change that — input already due (a
+ * replayed command), host input, the debugger.  False when nothing can:
+ * the run ends (status 3). */
+static bool paused_wait(Machine *m)
+{
+    if (m->trace_file)
+        fflush(m->trace_file);
+    if (m->hooks.poll && m->hooks.poll(m->hooks.debug_opaque, m))
+        return false;
+    if (next_deadline(m) <= m->round_start_ns)
+        return true;   /* input due now: the next tick delivers it */
+    if (m->idle_wait && m->idle_wait(m->idle_opaque, m))
+        return true;
+    if (!m->exit_requested) {
+        hs_log("hyperstep: the machine is stopped (monitor 'stop') and no host input is left to "
+               "continue it (step %llu): stopping", (unsigned long long)m->steps);
+        m->exit_requested = true;
+        m->exit_code = 3;
+    }
+    return false;
+}
+
 int machine_run(Machine *m)
 {
     /* A machine restored at a round end (machine/snapshot.h) first finishes
@@ -433,6 +456,11 @@ int machine_run(Machine *m)
             break;
         }
         tick_devices(m);
+        if (unlikely(m->paused) && !m->exit_requested) {
+            if (paused_wait(m))
+                continue;
+            break;
+        }
         unsigned order[HS_MAX_CPUS];
         u64 len[HS_MAX_CPUS];
         if (unlikely(m->sched_seed))

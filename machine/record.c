@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/pl011/pl011.h"
 #include "firmware/semihosting/semihosting.h"
+#include "machine/chardev.h"
 #include "machine/record.h"
 #include "trace/digest.h"
 
@@ -18,7 +18,7 @@
  * read, as hex. */
 #define REPLAY_LINE_MAX (1u << 22)
 
-static void record_input(void *opaque, u64 step, u8 byte);
+static void record_input(void *opaque, const char *id, u64 step, u8 byte);
 static void record_semi(void *opaque, u64 step, u32 op, const SemiResult *r);
 static bool replay_semi(void *opaque, u64 step, u32 op, SemiResult *r);
 
@@ -29,6 +29,7 @@ typedef struct RecordState {
 typedef struct ReplayIn {
     u64 step;
     u8 byte;
+    char id[64];   /* the chardev it entered */
 } ReplayIn;
 
 /* A recorded semihosting result (a "semi" line). */
@@ -67,9 +68,8 @@ bool record_start(Machine *m, const char *args, const char *images, const char *
         return false;
     }
     m->record = r;
-    Device *d = machine_find_device(m, "pl011");
-    if (d)
-        pl011_set_recorder(d->opaque, record_input, m);
+    if (m->chardevs)
+        chardev_set_recorder(m->chardevs, record_input, m);
     semihosting_set_io(m, record_semi, NULL, m);
     return true;
 }
@@ -150,13 +150,13 @@ static bool parse_semi(const char *line, ReplaySemi *e)
     return true;
 }
 
-/* The UART's recorder: a byte of host input entered at STEP. */
-static void record_input(void *opaque, u64 step, u8 byte)
+/* The chardevs' recorder: a byte of host input read into chardev ID at STEP. */
+static void record_input(void *opaque, const char *id, u64 step, u8 byte)
 {
     Machine *m = opaque;
     RecordState *r = m->record;
     if (r)
-        fprintf(r->f, "in %llu %02x\n", (unsigned long long)step, byte);
+        fprintf(r->f, "in %llu %02x %s\n", (unsigned long long)step, byte, id);
 }
 
 static void replay_tick(void *opaque, u64 now_ns)
@@ -164,9 +164,19 @@ static void replay_tick(void *opaque, u64 now_ns)
     Machine *m = opaque;
     ReplayState *p = m->replay;
     (void)now_ns;
-    while (p->next < p->n && p->in[p->next].step <= m->steps + m->quantum &&
-           uart_input_at(m, p->in[p->next].step, p->in[p->next].byte))
+    while (p->next < p->n && p->in[p->next].step <= m->steps + m->quantum) {
+        const ReplayIn *e = &p->in[p->next];
+        if (!chardev_input_at(m->chardevs, e->id, e->step, e->byte)) {
+            if (!chardev_find(m->chardevs, e->id)) {
+                hs_log("hyperstep: replay: the recording has input for chardev '%s', which this "
+                       "command line does not define: ignored", e->id);
+                p->next++;
+                continue;
+            }
+            break;   /* its queue is full: retried at the next round */
+        }
         p->next++;
+    }
 }
 
 static u64 replay_deadline(void *opaque)
@@ -195,6 +205,13 @@ static bool expect_line(FILE *f, const char *want_prefix, const char *now, const
         return false;
     }
     return true;
+}
+
+/* The chardev "in" lines without an id go to: the serial port's. */
+static const char *default_chardev(Machine *m)
+{
+    const char *id = m->chardevs ? chardev_default_id(m->chardevs) : NULL;
+    return id ? id : "serial0";
 }
 
 static void replay_free(ReplayState *p)
@@ -271,8 +288,12 @@ bool replay_start(Machine *m, const char *args, const char *images, const char *
             p->nsemi++;
             continue;
         }
-        if (sscanf(line, "in %llu %x", &s, &b) != 2)
+        char id[64] = "";
+        int nf = sscanf(line, "in %llu %x %63s", &s, &b, id);
+        if (nf < 2)
             continue;
+        if (nf == 2)   /* a record without chardev ids: the serial port's default chardev */
+            snprintf(id, sizeof(id), "%s", default_chardev(m));
         if (p->n == cap) {
             cap = cap ? cap * 2 : 256;
             ReplayIn *n = realloc(p->in, cap * sizeof(*n));
@@ -282,6 +303,7 @@ bool replay_start(Machine *m, const char *args, const char *images, const char *
         }
         p->in[p->n].step = s;
         p->in[p->n].byte = (u8)b;
+        snprintf(p->in[p->n].id, sizeof(p->in[p->n].id), "%s", id);
         p->n++;
     }
     fclose(f);
@@ -334,4 +356,6 @@ void record_finish(Machine *m)
         m->replay = NULL;
     }
     semihosting_set_io(m, NULL, NULL, NULL);
+    if (m->chardevs)
+        chardev_set_recorder(m->chardevs, NULL, NULL);
 }

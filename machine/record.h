@@ -1,7 +1,9 @@
 /*
  * machine/record.h — record and replay of everything non-deterministic
- * that enters the guest: host input to the UART (each byte with the global
- * step at which it entered, uart_input_at) and the host-derived results of
+ * that enters the guest: host input to the character devices (each byte
+ * with the chardev and the global step at which it was read,
+ * machine/chardev.h: serial input, mux escapes and monitor commands alike)
+ * and the host-derived results of
  * semihosting calls (firmware/semihosting/semihosting.h), each with the step
  * of its call.
  *
@@ -11,7 +13,8 @@
  *   args <the command line, minus options that only observe the run>
  *   image <option> <file> <hash>          (one per loaded file)
  *   hyperstep-digests v1 every=N quantum=Q
- *   in <step> <byte hex>                  (host input, in order)
+ *   in <step> <byte hex> <chardev id>     (host input, in order; without an
+ *                                          id: the serial port's chardev)
  *   semi <step> <op> <result> <errno> <hex bytes, or ->   (semihosting)
  *   #<step> c<n> ... / #<step> mem=...    (determinism checkpoints)
  * --replay F checks version, arguments and image hashes (a difference is one

@@ -4,26 +4,25 @@
  * FIFO holds 32 entries.  Interrupts: RX, RT (receive timeout, raised with RX
  * here since bytes arrive at instruction boundaries) and TX.
  *
- * Console output: transmitted bytes go into OUT's stdio buffer and are
- * flushed at the next round boundary (uart_tick) and before an idle wait
- * for input, so a prompt without a newline reaches a pipe or file within
- * one scheduler round, with no system call per byte.
+ * Console: the UART is a front end of a character device
+ * (machine/chardev.h).  Transmitted bytes go to the chardev, which flushes
+ * them at the next round boundary and before an idle wait, so a prompt
+ * without a newline reaches a pipe, file or socket within one scheduler
+ * round, with no system call per byte.  Received bytes come from the
+ * chardev at round boundaries, stamped with their step, and wait in the
+ * input queue (uart_input_at) until the RX FIFO has room.
  */
 #include <libfdt.h>
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include "devices/pl011/pl011.h"
+#include "machine/chardev.h"
 #include "machine/machine.h"
 
 /* Host input queue: bytes stamped with the global step at which they enter
  * the RX FIFO (uart_input_at); a record/replay layer stores these pairs. */
 #define IN_QUEUE 1024
-#define POLL_ROUNDS 16   /* poll the host every this many rounds */
 
 enum {
     UARTDR = 0x000, UARTRSR = 0x004, UARTFR = 0x018, UARTILPR = 0x020, UARTIBRD = 0x024,
@@ -37,9 +36,8 @@ enum { INT_RX = 1 << 4, INT_TX = 1 << 5, INT_RT = 1 << 6 };
 struct Pl011 {
     u64 base;                /* MMIO window, 4 KiB */
     u32 spi;                 /* interrupt, for the device tree */
-    FILE *out;                  /* NULL: transmitted bytes are discarded */
+    Chardev *chr;            /* host end; NULL: not connected (output dropped, no input) */
     bool secure;                /* Secure-only window, "disabled" for the Normal world in the DT */
-    bool out_pending;        /* bytes written to OUT since its last flush */
     IrqLine irq;
     u32 ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
     u8 rx[RX_FIFO];
@@ -47,14 +45,6 @@ struct Pl011 {
     Machine *m;
     struct { u64 step; u8 byte; } inq[IN_QUEUE];
     unsigned in_head, in_count;
-    int host_fd;             /* -1: no host input */
-    bool host_tty;           /* raw terminal: Ctrl-A x quits */
-    int tty_fd;              /* the terminal put in raw mode */
-    bool saw_ctrl_a;
-    struct termios saved;    /* terminal mode to restore */
-    unsigned rounds;
-    void (*record)(void *opaque, u64 step, u8 byte);   /* record/replay hook */
-    void *record_opaque;
 };
 
 /* PrimeCell identification (DDI 0183G 3.3.14-3.3.15). */
@@ -113,14 +103,13 @@ static bool pl011_write(void *opaque, Cpu *cpu, u64 off, unsigned size, u64 val)
     (void)cpu;
     (void)size;
     switch (off) {
-    case UARTDR:
-        if (u->out) {
-            fputc((int)(val & 0xff), u->out);
-            u->out_pending = true;
-        }   /* flushed at the round boundary (uart_tick) */
+    case UARTDR: {
+        u8 ch = (u8)val;
+        chardev_write(u->chr, &ch, 1);   /* flushed at the round boundary by the chardev */
         u->ris |= INT_TX;   /* TX FIFO drained at once */
         update_irq(u);
         return true;
+    }
     case UARTRSR: return true;   /* error clear */
     case UARTILPR: u->ilpr = val & 0xff; return true;
     case UARTIBRD: u->ibrd = val & 0xffff; return true;
@@ -165,64 +154,25 @@ bool uart_input_at(Machine *m, u64 step, u8 byte)
     return true;
 }
 
-/* Read what the host has typed (never blocks), stamping it with the
- * current step.  Ctrl-A x ends the run, Ctrl-A Ctrl-A sends Ctrl-A. */
-static void poll_host(Pl011 *u)
+/* Chardev front end: room in the input queue, and bytes the chardev
+ * delivers at a round boundary with the step they were read at. */
+static unsigned pl011_can_receive(void *opaque)
 {
-    u8 buf[256];
-    struct pollfd p = {.fd = u->host_fd, .events = POLLIN};
-    unsigned room = IN_QUEUE - u->in_count;
-    if (room == 0 || poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP)))
-        return;
-    ssize_t n = read(u->host_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
-    if (n <= 0) {
-        u->host_fd = -1;   /* end of input */
-        return;
-    }
-    for (ssize_t i = 0; i < n; i++) {
-        u8 b = buf[i];
-        if (u->host_tty) {
-            if (u->saw_ctrl_a) {
-                u->saw_ctrl_a = false;
-                if (b == 'x') {
-                    u->m->exit_requested = true;
-                    u->m->exit_code = 0;
-                    return;
-                }
-                if (b != 1)
-                    continue;
-            } else if (b == 1) {
-                u->saw_ctrl_a = true;
-                continue;
-            }
-        }
-        if (uart_input_at(u->m, u->m->steps, b) && u->record)
-            u->record(u->record_opaque, u->m->steps, b);
-    }
+    Pl011 *u = opaque;
+    return IN_QUEUE - u->in_count;
 }
 
-void pl011_set_recorder(Pl011 *u, void (*record)(void *opaque, u64 step, u8 byte), void *opaque)
+static void pl011_receive(void *opaque, u64 step, const u8 *buf, unsigned n)
 {
-    u->record = record;
-    u->record_opaque = opaque;
-}
-
-/* Write what the guest transmitted since the last flush through to the host. */
-static void flush_out(Pl011 *u)
-{
-    if (u->out_pending) {
-        u->out_pending = false;
-        fflush(u->out);
-    }
+    Pl011 *u = opaque;
+    for (unsigned i = 0; i < n; i++)
+        uart_input_at(u->m, step, buf[i]);
 }
 
 static void uart_tick(void *opaque, u64 now_ns)
 {
     Pl011 *u = opaque;
     (void)now_ns;
-    flush_out(u);
-    if (u->host_fd >= 0 && u->rounds++ % POLL_ROUNDS == 0)
-        poll_host(u);
     while (u->in_count && u->inq[u->in_head].step <= u->m->steps && u->rx_count < RX_FIFO) {
         pl011_rx(u, u->inq[u->in_head].byte);
         u->in_head = (u->in_head + 1) % IN_QUEUE;
@@ -239,62 +189,16 @@ static u64 uart_deadline(void *opaque)
         return s <= m->steps ? m->round_start_ns : m->round_start_ns + (s - m->steps) * m->ns_per_insn;
     }
     /* Waiting only for the host is not a deadline: virtual time stands still
-     * while the machine idles for input (uart_idle_wait), so typed input
-     * enters at the same step however long the user takes to type. */
+     * while the machine idles for input (the chardev's idle wait), so typed
+     * input enters at the same step however long the user takes to type. */
     return UINT64_MAX;
 }
 
-/* Machine.idle_wait: every core sleeps and no device has a deadline; block
- * (host wall time, not guest time) until host input arrives.  False when
- * there is no host input left to wait for. */
-static bool uart_idle_wait(void *opaque, Machine *m)
-{
-    Pl011 *u = opaque;
-    (void)m;
-    flush_out(u);   /* the prompt the guest now waits behind */
-    if (u->host_fd < 0)
-        return false;
-    struct pollfd p = {.fd = u->host_fd, .events = POLLIN};
-    if (machine_idle_poll(&p, 1) < 0)
-        return errno == EINTR;   /* a caught signal: machine_run() ends the run */
-    poll_host(u);
-    return u->in_count != 0 || u->host_fd >= 0;
-}
-
-bool pl011_host_input(Pl011 *u, int fd)
-{
-    u->host_fd = fd;
-    if (fd >= 0) {
-        u->m->idle_wait = uart_idle_wait;
-        u->m->idle_opaque = u;
-    }
-    if (fd >= 0 && isatty(fd) && tcgetattr(fd, &u->saved) == 0) {
-        struct termios t = u->saved;
-        t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
-        t.c_iflag &= ~(tcflag_t)(ICRNL | IXON | INLCR);
-        t.c_cc[VMIN] = 1;
-        t.c_cc[VTIME] = 0;
-        if (tcsetattr(fd, TCSANOW, &t) == 0) {
-            u->host_tty = true;
-            u->tty_fd = fd;
-        }
-    }
-    return true;
-}
-
-/* Restore the terminal, close the output unless it is stdout/stderr (a
- * serial log file the board opened for it), and free. */
+/* Leave the chardev; free. */
 static void pl011_destroy(void *opaque)
 {
     Pl011 *u = opaque;
-    if (u->m->idle_opaque == u) {
-        u->m->idle_wait = NULL;
-        u->m->idle_opaque = NULL;
-    }
-    if (u->host_tty)
-        tcsetattr(u->tty_fd, TCSANOW, &u->saved);
-    if (u->out && u->out != stdout && u->out != stderr)
-        fclose(u->out);
+    chardev_remove_frontend(u->chr, u);
     free(u);
 }
 
@@ -350,44 +254,51 @@ static const DeviceOps pl011_ops = {
     .destroy = pl011_destroy,
 };
 
-static Pl011 *create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq, bool secure)
+static Pl011 *create(Machine *m, u64 base, u32 spi, Chardev *chr, IrqLine irq, bool secure)
 {
     Pl011 *u = calloc(1, sizeof(*u));
     if (!u)
         return NULL;
     u->base = base;
     u->spi = spi;
-    u->out = out;
     u->irq = irq;
     u->m = m;
-    u->host_fd = -1;
     u->secure = secure;
+    if (chr) {
+        char err[160];
+        ChardevFrontend fe = {pl011_can_receive, pl011_receive, NULL, u};
+        if (!chardev_add_frontend(chr, &fe, err, sizeof(err))) {
+            hs_log("hyperstep: serial port pl011@%llx: %s", (unsigned long long)base, err);
+            free(u);
+            return NULL;
+        }
+        u->chr = chr;
+    }
     u->cr = 0x300;   /* TXE|RXE at reset (DDI 0183G 3.3.8) */
     u->ifls = 0x12;
     char name[32];
     snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)base);
     Device *d = machine_add_device(m, &pl011_ops, u, name);
     if (!d) {
-        if (out && out != stdout && out != stderr)
-            fclose(out);
+        chardev_remove_frontend(chr, u);
         free(u);
         return NULL;
     }
     device_add_irq(d, 32 + spi);
     if (!device_map_mmio(m, d, "pl011", base, 0x1000, pl011_read, pl011_write, secure))
-        return NULL;   /* the registry frees U (and closes OUT) */
+        return NULL;   /* the registry frees U */
     machine_add_clock(m, uart_tick, uart_deadline, u);
     return u;
 }
 
-Pl011 *pl011_create(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq)
+Pl011 *pl011_create(Machine *m, u64 base, u32 spi, Chardev *chr, IrqLine irq)
 {
-    return create(m, base, spi, out, irq, false);
+    return create(m, base, spi, chr, irq, false);
 }
 
-Pl011 *pl011_create_secure(Machine *m, u64 base, u32 spi, FILE *out, IrqLine irq)
+Pl011 *pl011_create_secure(Machine *m, u64 base, u32 spi, Chardev *chr, IrqLine irq)
 {
-    return create(m, base, spi, out, irq, true);
+    return create(m, base, spi, chr, irq, true);
 }
 
 /* ---- save / load (pl011.h: pl011_save, pl011_load) ---- */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "machine/chardev.h"
 #include "machine/virt/explore.h"
 #include "machine/virt/options.h"
 #include "machine/virt/virt.h"
@@ -153,9 +154,19 @@ int main(int argc, char **argv)
         return replay_diff_main(argv[2], argv[3]);
     VirtOptions o;
     int r = opt_parse(argc, argv, &o);
+    if (r == OPT_OK) {
+        /* The character devices live across machine resets (machine/chardev.h). */
+        char err[512];
+        o.chardevs = chardev_set_open(o.chardev, o.nchardevs, !o.replay, !o.no_stdin, err, sizeof(err));
+        if (!o.chardevs) {
+            fprintf(stderr, "hyperstep: %s\n", err);
+            r = OPT_ERROR;
+        }
+    }
     if (r == OPT_OK)
         machine_catch_signals();   /* SIGINT/SIGTERM/SIGHUP end the run cleanly (machine_run) */
     int code = r == OPT_EXIT ? 0 : r != OPT_OK ? 1 : run_machine(&o, argc, argv);
+    chardev_set_close(o.chardevs);
     opt_free(&o);
     return code;
 }

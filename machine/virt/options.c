@@ -13,6 +13,8 @@
 #include "trace/digest.h"
 #include "trace/trace.h"
 
+static char *own(VirtOptions *o, const char *v);
+
 static int fail(const char *fmt, const char *a, const char *b)
 {
     fprintf(stderr, "hyperstep: ");
@@ -83,18 +85,32 @@ static char *kv(char *s, char **val)
 
 static int parse_loader(char *arg, VirtOptions *o);
 
+/* -machine [TYPE][,PROP=V...]: repeated -machine options merge as QEMU's
+ * do (a later one may omit the type; later properties override). */
 static int parse_machine(char *arg, VirtOptions *o)
 {
     char *save = NULL;
     char *t = strtok_r(arg, ",", &save);
-    if (!t || strcmp(t, "virt"))
-        return fail("unsupported machine '%s' (only 'virt')%s", t ? t : "", "");
-    while ((t = strtok_r(NULL, ",", &save))) {
+    if (!t)
+        return fail("-M: expected virt[,PROP=VALUE...]%s%s", "", "");
+    bool first = true;
+    for (; t; t = strtok_r(NULL, ",", &save), first = false) {
         char *v;
         char *k = kv(t, &v);
+        if (first && !v) {   /* the machine type */
+            if (strcmp(k, "virt"))
+                return fail("unsupported machine '%s' (only 'virt')%s", k, "");
+            continue;
+        }
         if (!v)
             return fail("-M virt: option '%s' needs a value%s", k, "");
-        if (!strcmp(k, "secure")) {
+        if (!strcmp(k, "type")) {
+            if (strcmp(v, "virt"))
+                return fail("unsupported machine '%s' (only 'virt')%s", v, "");
+        } else if (!strcmp(k, "accel")) {
+            if (strcmp(v, "tcg"))
+                return fail("-machine accel=%s: only tcg (hyperstep's interpreter) is available%s", v, "");
+        } else if (!strcmp(k, "secure")) {
             if (!on_off(v, &o->secure))
                 return fail("-M virt: secure=%s: expected on or off%s", v, "");
         } else if (!strcmp(k, "virtualization")) {
@@ -158,37 +174,14 @@ static int parse_smp(char *arg, VirtOptions *o)
     return OPT_OK;
 }
 
-/* -chardev BACKEND,id=ID,... : stdio (mux/signal accepted) or file,path=F. */
+/* -chardev BACKEND,id=ID,... (machine/chardev.h chardev_parse). */
 static int parse_chardev(char *arg, VirtOptions *o)
 {
+    char err[256];
     if (o->nchardevs >= ARRAY_SIZE(o->chardev))
-        return fail("-chardev: too many character devices%s%s", "", "");
-    char *save = NULL;
-    char *backend = strtok_r(arg, ",", &save);
-    if (!backend || (strcmp(backend, "stdio") && strcmp(backend, "file")))
-        return fail("-chardev %s: supported backends: stdio, file%s", backend ? backend : "", "");
-    const char *id = NULL, *path = NULL;
-    for (char *t = strtok_r(NULL, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        char *v;
-        char *k = kv(t, &v);
-        bool b;
-        if (!v)
-            return fail("-chardev: '%s' needs a value%s", k, "");
-        if (!strcmp(k, "id"))
-            id = v;
-        else if (!strcmp(k, "path"))
-            path = v;
-        else if ((!strcmp(k, "mux") || !strcmp(k, "signal")) && on_off(v, &b))
-            ;   /* one serial port, no monitor: multiplexing changes nothing */
-        else
-            return fail("-chardev: unsupported option '%s=%s'", k, v);
-    }
-    if (!id)
-        return fail("-chardev %s: needs id=%s", backend, "");
-    if (!strcmp(backend, "file") && !path)
-        return fail("-chardev file,id=%s: needs path=F%s", id, "");
-    o->chardev[o->nchardevs].id = id;
-    o->chardev[o->nchardevs].path = strcmp(backend, "file") ? NULL : path;
+        return fail("-chardev: too many character devices (at most %s)%s", "8", "");
+    if (!chardev_parse(arg, &o->chardev[o->nchardevs], err, sizeof(err)))
+        return fail("%s%s", err, "");
     o->nchardevs++;
     return OPT_OK;
 }
@@ -381,6 +374,205 @@ static int parse_loader(char *arg, VirtOptions *o)
     return OPT_OK;
 }
 
+/* -mon chardev=ID[,mode=readline][,pretty=on|off]: the human monitor on an
+ * existing chardev (QMP, mode=control, is not provided). */
+static int parse_mon(const char *arg, VirtOptions *o)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", arg);
+    char *save = NULL;
+    const char *id = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *v;
+        char *k = kv(t, &v);
+        bool b;
+        if (!v)
+            return fail("-mon %s: '%s' needs a value", arg, k);
+        if (!strcmp(k, "chardev")) {
+            id = arg + (v - buf);
+        } else if (!strcmp(k, "mode")) {
+            if (!strcmp(v, "control"))
+                return fail("-mon %s: mode=control (QMP) is not provided; only mode=readline%s", arg, "");
+            if (strcmp(v, "readline"))
+                return fail("-mon %s: mode=%s: expected readline", arg, v);
+        } else if (!strcmp(k, "pretty")) {
+            if (!on_off(v, &b))
+                return fail("-mon %s: pretty=%s: expected on or off", arg, v);
+        } else {
+            return fail("-mon %s: unknown option '%s'", arg, k);
+        }
+    }
+    if (!id)
+        return fail("-mon %s: needs chardev=ID%s", arg, "");
+    /* ID points into ARG (argv): cut it at the next comma in a copy. */
+    char *copy = own(o, id);
+    if (!copy)
+        return fail("-mon %s: too many option arguments%s", arg, "");
+    copy[strcspn(copy, ",")] = 0;
+    o->monitor_chardev = copy;
+    return OPT_OK;
+}
+
+/* The parsed -chardev (or implied chardev) with ID, or NULL. */
+static ChardevSpec *chardev_find_spec(VirtOptions *o, const char *id)
+{
+    for (unsigned i = 0; i < o->nchardevs; i++)
+        if (!strcmp(o->chardev[i].id, id))
+            return &o->chardev[i];
+    return NULL;
+}
+
+/* -accel tcg[,thread=single|multi]: every accelerator but TCG is refused by
+ * name.  Either thread mode runs the cores round-robin on one host thread
+ * (deterministic). */
+static int parse_accel(const char *arg, VirtOptions *o)
+{
+    char buf[256];
+    (void)o;
+    snprintf(buf, sizeof(buf), "%s", arg);
+    char *save = NULL;
+    char *t = strtok_r(buf, ",", &save);
+    if (!t || strcmp(t, "tcg"))
+        return fail("-accel %s: only tcg (hyperstep's interpreter) is available%s", t ? t : "", "");
+    while ((t = strtok_r(NULL, ",", &save))) {
+        char *v;
+        char *k = kv(t, &v);
+        if (!strcmp(k, "thread") && v && (!strcmp(v, "single") || !strcmp(v, "multi")))
+            continue;
+        if (!strcmp(k, "thread"))
+            return fail("-accel tcg,thread=%s: expected single or multi%s", v ? v : "", "");
+        return fail("-accel tcg: unsupported option '%s' (only thread=single|multi)%s", k, "");
+    }
+    return OPT_OK;
+}
+
+/* -icount [shift=]N|auto[,align=off][,sleep=off]: virtual time advances 2^N
+ * ns per instruction (N 0..10, QEMU's range).  auto: QEMU adapts the shift
+ * to host speed starting from 3; here it stays 3, since guest time must
+ * not depend on the host.  align=on, sleep=on and rr= tie guest time to the
+ * host or record through QEMU's mechanism and are refused by name. */
+static int parse_icount(const char *arg, VirtOptions *o)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", arg);
+    char *save = NULL;
+    bool shift_seen = false;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *v;
+        char *k = kv(t, &v);
+        if (!v) {   /* the bare first form: "-icount 3" or "-icount auto" */
+            v = k;
+            k = "shift";
+        }
+        if (!strcmp(k, "shift")) {
+            u64 n;
+            if (!strcmp(v, "auto"))
+                n = 3;
+            else if (!opt_parse_u64(v, &n) || n > 10)
+                return fail("-icount shift=%s: expected 0..10 or auto%s", v, "");
+            o->ns_per_insn = 1ull << n;
+            shift_seen = true;
+        } else if (!strcmp(k, "align") || !strcmp(k, "sleep")) {
+            bool b;
+            if (!on_off(v, &b))
+                return fail("-icount %s=%s: expected on or off", k, v);
+            if (b)
+                return fail("-icount %s=on: ties virtual time to host time; hyperstep's time is instructions "
+                            "retired only (use %s=off)", k, k);
+        } else if (!strcmp(k, "rr") || !strcmp(k, "rrfile") || !strcmp(k, "rrsnapshot")) {
+            return fail("-icount %s=: QEMU's record/replay is not provided; use --record F / --replay F%s", k, "");
+        } else {
+            return fail("-icount: unknown option '%s' (shift=N|auto, align=off, sleep=off)%s", k, "");
+        }
+    }
+    if (!shift_seen)
+        return fail("-icount %s: needs shift=N (0..10) or auto%s", arg, "");
+    return OPT_OK;
+}
+
+/* Add the chardev a -serial/-monitor short form describes, id ID.  *NONE
+ * set for "none".  ARG is copied. */
+static int compat_chardev(VirtOptions *o, const char *opt, const char *arg, const char *id, bool *none)
+{
+    char err[256];
+    if (o->nchardevs >= ARRAY_SIZE(o->chardev))
+        return fail("%s %s: too many character devices", opt, arg);
+    char *copy = own(o, arg);
+    if (!copy)
+        return fail("%s %s: too many option arguments", opt, arg);
+    ChardevSpec *s = &o->chardev[o->nchardevs];
+    if (!chardev_parse_compat(opt, copy, id, s, none, err, sizeof(err)))
+        return fail("%s%s", err, "");
+    if (!*none)
+        o->nchardevs++;
+    return OPT_OK;
+}
+
+/* After parsing: the chardevs of the serial port and the monitor.  As QEMU
+ * with -nographic: with neither -serial nor a monitor option, the serial
+ * port and the monitor share stdio (mon:stdio, Ctrl-A c switches); with one
+ * of them given, the other gets stdio of its own; -nodefaults gives neither
+ * default.  -serial mon:DEV makes DEV a mux with the monitor on it. */
+static int resolve_chardevs(VirtOptions *o)
+{
+    static const char *const serial_ids[VIRT_MAX_SERIAL] = {"serial0", "serial1"};
+    bool default_serial = !o->nserial && !o->nodefaults;
+    bool default_monitor = !o->monitor_arg && !o->nodefaults;
+    const char *monitor = o->monitor_arg;
+    if (default_serial && default_monitor)
+        o->serial_arg[o->nserial++] = "mon:stdio";
+    else if (default_serial)
+        o->serial_arg[o->nserial++] = "stdio";
+    else if (default_monitor)
+        monitor = "stdio";
+    if (monitor && !strcmp(monitor, "-mon"))
+        monitor = NULL;   /* -mon chardev=ID: monitor_chardev is set */
+    bool none;
+    for (unsigned i = 0; i < o->nserial; i++) {
+        const char *serial = o->serial_arg[i];
+        if (!strncmp(serial, "chardev:", 8)) {
+            if (!chardev_find_spec(o, serial + 8))
+                return fail("-serial %s: no -chardev with id=%s", serial, serial + 8);
+            o->serial_chardev[i] = serial + 8;
+            continue;
+        }
+        bool mon = !strncmp(serial, "mon:", 4);
+        int r = compat_chardev(o, "-serial", mon ? serial + 4 : serial, serial_ids[i], &none);
+        if (r != OPT_OK)
+            return r;
+        if (mon && none)
+            return fail("-serial %s: a monitor needs a character device%s", serial, "");
+        if (!none)
+            o->serial_chardev[i] = serial_ids[i];
+        if (mon) {
+            if (o->monitor_arg || o->monitor_chardev)
+                return fail("-serial %s: only one monitor is supported (a -monitor/-mon or mon: is given too)%s",
+                            serial, "");
+            o->chardev[o->nchardevs - 1].mux = true;
+            o->monitor_chardev = serial_ids[i];
+        }
+    }
+    if (monitor && !strncmp(monitor, "chardev:", 8)) {
+        o->monitor_chardev = monitor + 8;
+    } else if (monitor) {
+        int r = compat_chardev(o, "-monitor", monitor, "compat_monitor0", &none);
+        if (r != OPT_OK)
+            return r;
+        if (!none)
+            o->monitor_chardev = "compat_monitor0";
+    }
+    if (o->monitor_chardev && !chardev_find_spec(o, o->monitor_chardev))
+        return fail("monitor: no -chardev with id=%s%s", o->monitor_chardev, "");
+    for (unsigned i = 0; i < o->nserial; i++)
+        for (unsigned k = 0; k < i; k++)
+            if (o->serial_chardev[i] && o->serial_chardev[k] && !strcmp(o->serial_chardev[i], o->serial_chardev[k]) &&
+                !chardev_find_spec(o, o->serial_chardev[i])->mux)
+                return fail("chardev '%s' is used by two serial ports: it needs mux=on%s", o->serial_chardev[i], "");
+    /* Two implicit stdio chardevs (-serial stdio -monitor stdio) are refused
+     * when the set is opened, as QEMU refuses them. */
+    return OPT_OK;
+}
+
 void opt_usage(FILE *f)
 {
     fputs("usage: hyperstep [options]\n"
@@ -394,8 +586,15 @@ void opt_usage(FILE *f)
           "  -device virtio-blk-device,drive=ID[,serial=S]  -device virtio-rng-device[,seed=N]\n"
           "      [,bus=virtio-mmio-bus.N]   -global virtio-mmio.force-legacy=on|off (default on)\n"
           "  -semihosting  -semihosting-config enable=on[,arg=S]...  -nographic  -net none  -no-reboot\n"
-          "  -serial stdio|mon:stdio|file:F|chardev:ID   (a second -serial: the Secure UART, secure=on)\n"
-          "  -chardev stdio,id=ID[,mux=on]  -chardev file,id=ID,path=F\n"
+          "  -serial stdio|mon:stdio|null|none|file:F|pipe:P|tcp:[H]:PORT[,server=on,wait=off,telnet=on]|\n"
+          "          unix:PATH[,server=on,wait=off]|chardev:ID   (default with no -serial/-monitor: mon:stdio)\n"
+          "  -chardev stdio,id=ID[,mux=on][,signal=off]   -chardev file,id=ID,path=F[,append=on][,input-path=I]\n"
+          "  -chardev pipe,id=ID,path=P   -chardev null,id=ID\n"
+          "  -chardev socket,id=ID,(port=N[,host=H]|path=F)[,server=on][,wait=off][,telnet=on][,mux=on]\n"
+          "  -mon chardev=ID[,mode=readline]   -monitor stdio|none|chardev:ID|...   -nodefaults\n"
+          "      mux=on: Ctrl-A c console/monitor, Ctrl-A x quit, Ctrl-A h help, Ctrl-A Ctrl-A sends Ctrl-A\n"
+          "  -accel tcg[,thread=single|multi]   -machine accel=tcg   -icount shift=N|auto (2^N ns/insn)\n"
+          "          (a second -serial: the Secure UART, secure=on)\n"
           "  -d LIST (mapped to --trace)  -D FILE (= --trace-file)\n"
           "  -s (= -gdb tcp::1234)  -S (stop before the first instruction, wait for gdb)\n"
           "  -gdb tcp::PORT | tcp:HOST:PORT | unix:PATH   (TCP listens on 127.0.0.1 unless HOST)\n"
@@ -413,14 +612,15 @@ void opt_usage(FILE *f)
           "  --pctl-startup all|core0  guest-EL3 mode: cores powered at reset (default all)\n"
           "  --stop-after N       stop after N steps of virtual instruction time (exit 4)\n"
           "  --rtc-epoch S        PL031 RTC reads S seconds at reset (default 1700000000)\n"
-          "  --no-stdin           do not feed host stdin to the UART\n"
+          "  --no-stdin           stdio chardevs read nothing from stdin\n"
           "  --powerdown-at N     press the gpio-keys power key (PL061 pin 3) at step N (repeatable)\n"
           "  --digest-every N     print a state digest of every core and of memory written every N steps\n"
           "  --digest-file F      write the digests to F instead of the trace output\n"
           "  --expect-digests F   compare with stored digests; first difference -> exit 5\n"
           "  --step-log F         one line per retired instruction with its register delta ('-' = stdout)\n"
           "  --tarmac F           Tarmac trace (instructions, register writes, memory accesses)\n"
-          "  --record F           record host input (UART) with its steps, plus checkpoints\n"
+          "  --record F           record host input (every chardev, monitor commands too) with its steps,\n"
+          "                       plus checkpoints\n"
           "  --replay F           replay a record: same input at the same steps; divergence -> exit 5\n"
           "hyperstep replay-diff A B   first differing step of two step logs or digest lists\n"
           "  --stats              at exit: instructions retired, wall time and MIPS (stderr)\n"
@@ -491,6 +691,8 @@ typedef enum OptId {
     O_NO_STDIN, O_DIGEST_EVERY, O_DIGEST_FILE, O_RECORD, O_REPLAY, O_TARMAC, O_STEP_LOG,
     O_EXPECT_DIGESTS, O_STATS, O_DRIVE, O_GLOBAL, O_SNAPSHOT, O_POWERDOWN_AT,
     O_SNAPSHOT_SAVE, O_SNAPSHOT_LOAD, O_REVERSE_BUDGET, O_REVERSE_EVERY, O_SCHEDULE_SEED,
+    /* character devices, the monitor, QEMU accelerator/icount options */
+    O_MONITOR, O_MON, O_NODEFAULTS, O_ACCEL, O_ICOUNT,
 } OptId;
 
 /* Every option, one row per spelling.  NAME: as typed; QEMU's options
@@ -566,6 +768,12 @@ static const struct OptSpec {
     {"--reverse-every", O_REVERSE_EVERY, true, true},
     /* Changes the schedule: part of a record's and a snapshot's identity. */
     {"--schedule-seed", O_SCHEDULE_SEED, true, false},
+    /* Character devices, the monitor, -nodefaults, -accel, -icount. */
+    {"-monitor", O_MONITOR, true, false},
+    {"-mon", O_MON, true, false},
+    {"-nodefaults", O_NODEFAULTS, false, false},
+    {"-accel", O_ACCEL, true, false},
+    {"-icount", O_ICOUNT, true, false},
 };
 
 /* The row of ARG, or NULL if it is no option. */
@@ -729,8 +937,7 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
                 return fail("%s %s: no network devices are modelled (use 'none')", a, v);
             break;
         case O_CHARDEV: {
-            /* -chardev stdio,id=ID[,mux=on][,signal=off] or file,id=ID,path=F */
-            char *copy = own(o, v);   /* the chardev's id and path point into it */
+            char *copy = own(o, v);   /* the chardev's strings point into it */
             if (!copy)
                 return fail("-chardev %s: too many option arguments%s", v, "");
             int r = parse_chardev(copy, o);
@@ -738,27 +945,37 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
                 return r;
             break;
         }
-        case O_SERIAL: {
-            /* The first -serial is the UART's, the second the Secure UART's
-             * (secure=on), as QEMU's serial_hd(0) / serial_hd(1). */
-            if (o->nserials == 2)
+        case O_SERIAL:
+            if (o->nserial >= VIRT_MAX_SERIAL)
                 return fail("-serial %s: at most two -serial options (UART, Secure UART)%s", v, "");
-            const char **dst = o->nserials == 0 ? &o->serial_file : &o->secure_serial_file;
-            if (!strcmp(v, "stdio") || !strcmp(v, "mon:stdio")) {
-                *dst = NULL;
-            } else if (!strncmp(v, "file:", 5)) {
-                *dst = v + 5;
-            } else if (!strncmp(v, "chardev:", 8)) {
-                unsigned k;
-                for (k = 0; k < o->nchardevs && strcmp(o->chardev[k].id, v + 8); k++)
-                    ;
-                if (k == o->nchardevs)
-                    return fail("-serial %s: no -chardev with id=%s defined before it", v, v + 8);
-                *dst = o->chardev[k].path;
+            o->serial_arg[o->nserial++] = v;
+            break;
+        case O_MONITOR:
+        case O_MON:
+            if (o->monitor_arg)
+                return fail("%s %s: only one monitor is supported", a, v);
+            if (spec->id == O_MON) {
+                int r = parse_mon(v, o);
+                if (r != OPT_OK)
+                    return r;
+                o->monitor_arg = "-mon";
             } else {
-                return fail("-serial %s: supported: stdio, mon:stdio, file:F, chardev:ID%s", v, "");
+                o->monitor_arg = v;
             }
-            o->nserials++;
+            break;
+        case O_NODEFAULTS:
+            o->nodefaults = true;
+            break;
+        case O_ACCEL: {
+            int r = parse_accel(v, o);
+            if (r != OPT_OK)
+                return r;
+            break;
+        }
+        case O_ICOUNT: {
+            int r = parse_icount(v, o);
+            if (r != OPT_OK)
+                return r;
             break;
         }
         case O_GDB_DEFAULT:
@@ -908,6 +1125,11 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
     }
     for (unsigned i = 0; o->snapshot && i < o->ndrives; i++)
         o->drive[i].snapshot = true;
+    {
+        int r = resolve_chardevs(o);
+        if (r != OPT_OK)
+            return r;
+    }
     if (o->gdb_wait && !o->gdb)
         return fail("-S (start stopped) needs a debugger connection: add -s or -gdb DEV%s%s", "", "");
     if (o->reverse_budget && !o->no_stdin)

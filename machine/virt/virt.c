@@ -21,6 +21,7 @@
 #include "firmware/psci/psci.h"
 #include "firmware/semihosting/semihosting.h"
 #include "gdbstub/gdbstub.h"
+#include "machine/monitor.h"
 #include "machine/virt/virt.h"
 #include "mmu/mmu.h"
 
@@ -141,6 +142,8 @@ Machine *virt_create(const VirtOptions *o)
     Machine *m = machine_new(o->quantum, o->ns_per_insn);
     if (!m)
         return NULL;
+    if (o->chardevs)
+        chardev_set_attach(o->chardevs, m);   /* before the devices: its clock ticks first */
     m->trace = o->trace;
     m->sched_seed = o->schedule_seed;
     if (o->trace & (TRACE_INSN | TRACE_REGS))
@@ -215,35 +218,23 @@ Machine *virt_create(const VirtOptions *o)
         IrqLine l = gic_ppi_line(m, i, 23);
         pmu_connect_irq(m->cpu[i], l.set, l.opaque, l.line);
     }
-    FILE *serial = stdout;
-    if (o->serial_file) {
-        serial = fopen(o->serial_file, o->reopen_append ? "a" : "w");
-        if (!serial) {
-            hs_log("hyperstep: cannot open serial output %s", o->serial_file);
-            goto fail;
-        }
-    }
+    Chardev *serial = chardev_find(o->chardevs, o->serial_chardev[0]);
     Pl011 *uart = pl011_create(m, map[VIRT_UART].base, virt_irqmap[VIRT_UART], serial,
                                gic_spi_line(m, virt_irqmap[VIRT_UART]));
     if (!uart)
         goto fail;
-    pl011_host_input(uart, o->no_stdin ? -1 : 0);
     if (o->secure) {
         /* Secure UART: output to the second -serial; without one, QEMU's
          * PL011 has no chardev and its output is discarded. */
-        FILE *sout = NULL;
-        if (o->nserials >= 2) {
-            sout = stdout;
-            if (o->secure_serial_file && !(sout = fopen(o->secure_serial_file, o->reopen_append ? "a" : "w"))) {
-                hs_log("hyperstep: cannot open serial output %s", o->secure_serial_file);
-                goto fail;
-            }
-        }
+        Chardev *sout = o->nserial >= 2 ? chardev_find(o->chardevs, o->serial_chardev[1]) : NULL;
         if (!virt_add_secram_node(m, map[VIRT_SECURE_MEM].base, map[VIRT_SECURE_MEM].size) ||
             !pl011_create_secure(m, map[VIRT_SECURE_UART].base, virt_irqmap[VIRT_SECURE_UART], sout,
                                  gic_spi_line(m, virt_irqmap[VIRT_SECURE_UART])))
             goto fail;
     }
+    Chardev *mon = chardev_find(o->chardevs, o->monitor_chardev);
+    if (mon && !monitor_create(m, mon))
+        goto fail;
     if (!pl031_create(m, map[VIRT_RTC].base, virt_irqmap[VIRT_RTC], (u32)o->rtc_epoch,
                       gic_spi_line(m, virt_irqmap[VIRT_RTC])))
         goto fail;
@@ -316,5 +307,7 @@ void virt_destroy(Machine *m)
         return;
     gdb_destroy(m);
     semihosting_detach(m);
+    chardev_set_detach(m->chardevs);   /* first: a mux keeps its focus for the next machine */
+    monitor_destroy(m->monitor);
     machine_free(m);
 }

@@ -5,6 +5,7 @@
 #ifndef EMU_MACHINE_VIRT_VIRT_H
 #define EMU_MACHINE_VIRT_VIRT_H
 
+#include "machine/chardev.h"
 #include "machine/machine.h"
 
 /* The memory map, as QEMU 7.2 hw/arm/virt.c base_memmap[] (the parts we
@@ -59,6 +60,7 @@ extern const u32 virt_irqmap[VIRT_MAP_N];
 #define VIRT_MAX_DRIVES 16
 #define VIRT_MAX_DEVICES 64
 #define VIRT_MAX_GLOBALS 16
+#define VIRT_MAX_SERIAL 2   /* the UART and the Secure UART */
 
 /* One -device loader,... */
 typedef struct LoaderSpec {
@@ -127,11 +129,20 @@ typedef struct VirtOptions {
     bool no_reboot;
     u32 trace;
     const char *trace_file;
-    const char *serial_file;    /* NULL: stdout */
-    const char *secure_serial_file;  /* second -serial (Secure UART); NULL: stdout */
-    unsigned nserials;          /* -serial options given (0..2) */
-    struct { const char *id, *path; } chardev[4];   /* -chardev (path NULL: stdio) */
+    /* Character devices (machine/chardev.h): every -chardev plus those
+     * -serial, -monitor and the defaults imply (opt_parse resolves them);
+     * the chardev ids of the serial port and of the monitor (NULL: not
+     * connected / no monitor); the set main() opens from them (NULL: the
+     * serial port is not connected, e.g. in unit tests). */
+    ChardevSpec chardev[CHARDEV_MAX];
     unsigned nchardevs;
+    const char *serial_chardev[VIRT_MAX_SERIAL];   /* [0]: the PL011 at 0x09000000; [1]: QEMU's second
+                                                    * -serial, the Secure UART's */
+    const char *monitor_chardev;
+    const char *serial_arg[VIRT_MAX_SERIAL], *monitor_arg;   /* as typed, resolved after parsing */
+    unsigned nserial;
+    bool nodefaults;                        /* -nodefaults: no default serial port or monitor */
+    struct ChardevSet *chardevs;
     u64 quantum;                /* instructions per round-robin slot */
     u64 ns_per_insn;
     u64 stop_after;             /* 0: no limit */
@@ -163,7 +174,7 @@ typedef struct VirtOptions {
     u64 trace_lo, trace_hi;
     /* Copies of option arguments that fields above point into (-M,
      * -device); freed by opt_free() (machine/virt/options.h). */
-    char *owned[VIRT_MAX_LOADERS + VIRT_MAX_DRIVES + VIRT_MAX_DEVICES + VIRT_MAX_GLOBALS + 8];
+    char *owned[VIRT_MAX_LOADERS + VIRT_MAX_DRIVES + VIRT_MAX_DEVICES + VIRT_MAX_GLOBALS + 32];
     unsigned nowned;
 } VirtOptions;
 

@@ -176,7 +176,6 @@ int main(int argc, char **argv)
         o.secure = o.virtualization = true;
         o.ram_size = 64ull << 20;
         o.no_stdin = true;
-        o.serial_file = "/dev/null";
         o.loader[0] = (LoaderSpec){NULL, CODE_BASE, true, 0, false};
         o.nloaders = 1;
         Machine *m = virt_create(&o);

@@ -87,6 +87,26 @@ def main():
         (['-serial', 'stdio', '-serial', 'stdio', '-serial', 'stdio', '-kernel', good], ['-serial', 'at most two']),
         (['-M', 'virt,secure=on', '-serial', 'stdio', '-serial', 'file:' + path('nodir/x'), '-kernel', good],
          ['nodir/x']),
+        # character devices, the monitor, -accel, -icount, -machine
+        (['-icount', 'shift=11', '-kernel', good], ['-icount', 'shift=11']),
+        (['-icount', 'shift=2,sleep=on', '-kernel', good], ['-icount', 'sleep=on']),
+        (['-icount', 'rr=record', '-kernel', good], ['-icount', 'rr']),
+        (['-accel', 'kvm', '-kernel', good], ['-accel', 'kvm']),
+        (['-accel', 'tcg,thread=many', '-kernel', good], ['thread=many']),
+        (['-machine', 'virt,accel=hvf', '-kernel', good], ['accel=hvf']),
+        (['-M', 'virt', '-M', 'type=sbsa-ref', '-kernel', good], ['sbsa-ref']),
+        (['-chardev', 'stdio,id=c', '-mon', 'chardev=c,mode=control', '-kernel', good], ['-mon', 'control']),
+        (['-mon', 'chardev=nope', '-kernel', good], ['nope']),
+        (['-serial', 'vc', '-kernel', good], ['-serial', 'vc']),
+        (['-chardev', 'ringbuf,id=r', '-kernel', good], ['ringbuf']),
+        (['-chardev', 'socket,id=s,port=70000', '-kernel', good], ['port=70000']),
+        (['-chardev', 'pipe,id=p,path=' + path('nopipe'), '-serial', 'chardev:p', '-kernel', good], ['nopipe']),
+        (['-chardev', 'socket,id=s,port=1,server=off', '-serial', 'chardev:s', '-kernel', good],
+         ["chardev 's'", 'connect']),
+        (['-serial', 'stdio', '-monitor', 'stdio', '-kernel', good], ['stdio']),
+        (['-chardev', 'stdio,id=c', '-serial', 'chardev:c', '-mon', 'chardev=c', '-kernel', good],
+         ["'c'", 'mux=on']),
+        (['-chardev', 'file,id=f,path=' + d, '-serial', 'chardev:f', '-kernel', good], ["chardev 'f'"]),
     ]
     passed = sum(run(hs, a, w) for a, w in cases)
     failed = len(cases) - passed

@@ -4,7 +4,8 @@
 Usage: console_prompt.py HYPERSTEP UART_PROMPT_ELF [stdio|file]
 
 Runs tests/guests/uart_prompt.c with stdin and stdout on pipes (stdio), or
-with -serial file:F (file).  The guest prints "poll> " (no newline) and busy
+with its serial port on -chardev file,path=F,input-path=FIFO (file: output
+to a file, input written to a FIFO).  The guest prints "poll> " (no newline) and busy
 polls the UART, then "wfi> " and sleeps in WFI.  Each prompt must reach the
 reader within a few seconds, before anything is sent; then a line is sent
 and the guest's answer must arrive the same way.  Exit status 0 on success.
@@ -62,8 +63,14 @@ def main():
     path = os.path.join(tmp.name, 'serial.txt') if mode == 'file' else None
     cmd = [hyperstep, '-semihosting', '-M', 'virt,virtualization=on,gic-version=3', '-kernel', elf]
     if path:
-        cmd += ['-serial', 'file:' + path]
+        fifo = os.path.join(tmp.name, 'input.fifo')
+        os.mkfifo(fifo)
+        cmd += ['-chardev', 'file,id=ser,path=%s,input-path=%s' % (path, fifo), '-serial', 'chardev:ser',
+                '-monitor', 'none']
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if path:
+        p.stdin.close()
+        p.stdin = open(fifo, 'wb')   # the serial input: what is "typed" below goes here
     try:
         r = Reader(p, path)
         r.wait_for(b'poll> ', 'first prompt (busy polling guest), nothing sent yet')

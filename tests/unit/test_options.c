@@ -203,3 +203,147 @@ TEST(options_qemu_defaults_and_cpu_models)
     ASSERT_EQ(opt_parse(5, mx, &o), OPT_ERROR);
     opt_free(&o);
 }
+
+/* Parse ARGS (NULL-terminated, after the program name) into *O. */
+static int parse_args(VirtOptions *o, const char *const *args)
+{
+    char *argv[32] = {"hyperstep"};
+    int argc = 1;
+    while (*args && argc < 31)
+        argv[argc++] = (char *)*args++;
+    return opt_parse(argc, argv, o);
+}
+
+#define PARSE(o, ...) parse_args(o, (const char *const[]){__VA_ARGS__, NULL})
+
+/* -icount shift=N|auto: 2^N virtual ns per instruction; bad values refused. */
+TEST(options_icount)
+{
+    VirtOptions o;
+    ASSERT_EQ(PARSE(&o, "-smp", "1"), OPT_OK);
+    ASSERT_EQ(o.ns_per_insn, 1);   /* default: 1 ns per instruction */
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-icount", "shift=3"), OPT_OK);
+    ASSERT_EQ(o.ns_per_insn, 8);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-icount", "shift=auto,align=off,sleep=off"), OPT_OK);
+    ASSERT_EQ(o.ns_per_insn, 8);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-icount", "0"), OPT_OK);
+    ASSERT_EQ(o.ns_per_insn, 1);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-icount", "10"), OPT_OK);
+    ASSERT_EQ(o.ns_per_insn, 1024);
+    opt_free(&o);
+    static const char *const bad[] = {"shift=11", "shift=x", "shift=3,align=on", "shift=3,sleep=on",
+                                      "shift=3,rr=record", "shift=3,frob=1", "align=off", ""};
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        ASSERT_EQ(PARSE(&o, "-icount", bad[i]), OPT_ERROR);
+        opt_free(&o);
+    }
+}
+
+/* -accel tcg and -machine accel=tcg are accepted, anything else refused. */
+TEST(options_accel)
+{
+    VirtOptions o;
+    ASSERT_EQ(PARSE(&o, "-accel", "tcg"), OPT_OK);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-accel", "tcg,thread=multi"), OPT_OK);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-machine", "virt,accel=tcg"), OPT_OK);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-accel", "kvm"), OPT_ERROR);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-accel", "tcg,thread=many"), OPT_ERROR);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-accel", "tcg,tb-size=64"), OPT_ERROR);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-machine", "virt,accel=kvm"), OPT_ERROR);
+    opt_free(&o);
+}
+
+/* Repeated -machine options merge; later properties override. */
+TEST(options_machine_merge)
+{
+    VirtOptions o;
+    ASSERT_EQ(PARSE(&o, "-M", "virt", "-M", "gic-version=2,virtualization=on"), OPT_OK);
+    ASSERT_EQ(o.gic_version, 2);
+    ASSERT_TRUE(o.virtualization);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-M", "virt,gic-version=2,secure=on", "-machine", "virt,gic-version=3"), OPT_OK);
+    ASSERT_EQ(o.gic_version, 3);
+    ASSERT_TRUE(o.secure);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-M", "virt", "-M", "type=virt,secure=on"), OPT_OK);
+    ASSERT_TRUE(o.secure);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-M", "virt", "-M", "sbsa-ref"), OPT_ERROR);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-M", "virt", "-M", "type=raspi3b"), OPT_ERROR);
+    opt_free(&o);
+}
+
+/* Serial port and monitor: QEMU's defaults, -nodefaults, NuttX's line. */
+TEST(options_serial_monitor)
+{
+    VirtOptions o;
+    ASSERT_EQ(PARSE(&o, "-smp", "1"), OPT_OK);   /* default: mon:stdio */
+    ASSERT_EQ(o.nchardevs, 1);
+    ASSERT_TRUE(!strcmp(o.serial_chardev[0], "serial0") && !strcmp(o.monitor_chardev, "serial0"));
+    ASSERT_TRUE(o.chardev[0].mux && o.chardev[0].backend == CHARDEV_STDIO);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-nodefaults"), OPT_OK);
+    ASSERT_EQ(o.nchardevs, 0);
+    ASSERT_TRUE(!o.serial_chardev[0] && !o.monitor_chardev);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-cpu", "cortex-a53", "-nographic", "-machine", "virt,virtualization=on,gic-version=3",
+                    "-net", "none", "-chardev", "stdio,id=con,mux=on", "-serial", "chardev:con", "-mon",
+                    "chardev=con,mode=readline"), OPT_OK);
+    ASSERT_EQ(o.nchardevs, 1);
+    ASSERT_TRUE(!strcmp(o.serial_chardev[0], "con") && !strcmp(o.monitor_chardev, "con"));
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-serial", "file:/tmp/x", "-monitor", "none"), OPT_OK);
+    ASSERT_EQ(o.nchardevs, 1);
+    ASSERT_TRUE(o.chardev[0].backend == CHARDEV_FILE && !strcmp(o.chardev[0].path, "/tmp/x"));
+    ASSERT_TRUE(!o.monitor_chardev);
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-serial", "null"), OPT_OK);   /* the monitor defaults to stdio then */
+    ASSERT_TRUE(!strcmp(o.monitor_chardev, "compat_monitor0"));
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-serial", "tcp::4444,server=on,wait=off,telnet=on", "-monitor", "none"), OPT_OK);
+    ASSERT_TRUE(o.chardev[0].backend == CHARDEV_SOCKET && o.chardev[0].server && !o.chardev[0].wait &&
+                o.chardev[0].telnet && !strcmp(o.chardev[0].port, "4444"));
+    opt_free(&o);
+    ASSERT_EQ(PARSE(&o, "-chardev", "socket,id=s,port=3450,host=127.0.0.1,server=on,wait=off,telnet=on",
+                    "-serial", "chardev:s", "-nodefaults"), OPT_OK);
+    ASSERT_TRUE(o.chardev[0].backend == CHARDEV_SOCKET && !strcmp(o.chardev[0].host, "127.0.0.1"));
+    opt_free(&o);
+    static const char *const bad[][6] = {
+        {"-serial", "chardev:nope"},
+        {"-mon", "chardev=nope"},
+        {"-chardev", "stdio,id=c", "-mon", "chardev=c,mode=control"},
+        {"-chardev", "stdio,id=c", "-mon", "mode=readline"},
+        {"-chardev", "socket,id=c0"},
+        {"-chardev", "socket,id=c0,port=99999"},
+        {"-chardev", "socket,id=c0,port=1,path=/tmp/s"},
+        {"-chardev", "spice,id=c0"},
+        {"-chardev", "stdio"},
+        {"-chardev", "file,id=f"},
+        {"-chardev", "stdio,id=c,mux=maybe"},
+        {"-chardev", "stdio,id=c,logfile=/tmp/l"},
+        {"-serial", "vc"},
+        {"-serial", "mon:none"},
+        {"-monitor", "stdio", "-mon", "chardev=x"},
+        {"-chardev", "stdio,id=c", "-serial", "chardev:c", "-serial", "chardev:c"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        const char *args[7] = {bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], bad[i][5], NULL};
+        int r = parse_args(&o, args);
+        if (r != OPT_ERROR)
+            fprintf(stderr, "  accepted: %s %s %s %s\n", bad[i][0], bad[i][1], bad[i][2] ? bad[i][2] : "",
+                    bad[i][3] ? bad[i][3] : "");
+        ASSERT_EQ(r, OPT_ERROR);
+        opt_free(&o);
+    }
+}

@@ -6,6 +6,7 @@
 
 #include "test.h"
 #include "hs_board.h"
+#include "machine/virt/options.h"
 #include "devices/gic/gic.h"
 #include "devices/pl011/pl011.h"
 
@@ -193,31 +194,24 @@ TEST(pl011_input_at_steps)
     virt_destroy(m);
 }
 
-static void rec(void *opaque, u64 step, u8 byte)
-{
-    u64 *log = opaque;
-    log[log[0] + 1] = step << 8 | byte;
-    log[0]++;
-}
 
-TEST(pl011_host_input_recorded)
+/* -icount shift=3: virtual time advances 8 ns per instruction, so the
+ * counter (virtual ns / 16) ticks once every 2 instructions. */
+TEST(icount_shift_scales_virtual_time)
 {
-    Machine *m = board_new(3, 1, true, true);
-    int fds[2];
-    ASSERT_EQ(pipe(fds), 0);
-    ASSERT_EQ(write(fds[1], "ok", 2), 2);
-    close(fds[1]);
-    u64 log[8] = {0};
-    Pl011 *uart = machine_find_device(m, "pl011")->opaque;
-    pl011_host_input(uart, fds[0]);
-    pl011_set_recorder(uart, rec, log);
-    m->steps = 5000;
-    board_tick(m, 5000);
-    ASSERT_EQ(log[0], 2);
-    ASSERT_EQ(log[1], 5000ull << 8 | 'o');
-    ASSERT_EQ(log[2], 5000ull << 8 | 'k');
-    ASSERT_EQ(mmio_rd(m, 0, UART), 'o');
-    ASSERT_EQ(mmio_rd(m, 0, UART), 'k');
-    close(fds[0]);
+    char *argv[] = {"hyperstep", "-icount", "shift=3", "-nodefaults", "--no-stdin"};
+    VirtOptions o;
+    ASSERT_EQ(opt_parse(5, argv, &o), OPT_OK);
+    o.loader[0] = (LoaderSpec){NULL, 0x40000000, true, 0, false};
+    o.nloaders = 1;
+    Machine *m = virt_create(&o);
+    ASSERT_TRUE(m);
+    ASSERT_EQ(m->ns_per_insn, 8);
+    Cpu *c = m->cpu[0];
+    c->budget = (s64)m->quantum - 160;   /* 160 instructions into the slot */
+    ASSERT_EQ(machine_now_ns(m, c), 1280);
+    board_at(c, 2, true, 0);
+    ASSERT_EQ(sr_rd(c, "CNTPCT_EL0"), 80);
     virt_destroy(m);
+    opt_free(&o);
 }
