@@ -93,6 +93,19 @@ MemRegion *phys_add_mmio(Machine *m, const char *name, u64 base, u64 size,
     return r;
 }
 
+MemRegion *phys_add_rom_device(Machine *m, const char *name, u64 base, u64 size,
+                               MmioRead rd, MmioWrite wr, void *opaque)
+{
+    MemRegion *r = phys_add_ram(m, name, base, size, true);
+    if (!r)
+        return NULL;
+    r->rom_device = true;
+    r->read = rd;
+    r->write = wr;
+    r->opaque = opaque;
+    return r;
+}
+
 MemRegion *phys_find(Machine *m, u64 pa)
 {
     for (unsigned i = 0; i < m->nregions; i++) {
@@ -141,7 +154,7 @@ bool phys_read(Machine *m, Cpu *cpu, u64 pa, unsigned size, u64 *val)
     MemRegion *r = phys_find(m, pa);
     if (!r || pa - r->base + size > r->size)
         return false;
-    if (r->host) {
+    if (phys_reads_host(r)) {
         u64 v = 0;
         memcpy(&v, r->host + (pa - r->base), size);
         *val = v;
@@ -157,7 +170,7 @@ bool phys_write(Machine *m, Cpu *cpu, u64 pa, unsigned size, u64 val)
     MemRegion *r = phys_find(m, pa);
     if (!r || pa - r->base + size > r->size)
         return false;
-    if (r->host) {
+    if (r->host && !r->rom_device) {
         if (r->readonly)
             return false;
         phys_mark_dirty(r, pa);

@@ -29,6 +29,12 @@ typedef struct MemRegion {
     DecodedInsn *code;        /* RAM/ROM: predecode array, one per 4 bytes */
     bool readonly;            /* ROM/flash: writes abort */
     bool secure_only;         /* only reachable from the Secure PA space */
+    /* ROM device (CFI flash): HOST holds the contents and WRITE gets every
+     * write; reads come from HOST while !io_mode (read-array: the soft TLB
+     * caches them) and from READ while io_mode (command/status modes: no
+     * TLB entries).  A device that sets io_mode flushes every core's TLB. */
+    bool rom_device;
+    bool io_mode;
     u8 *dirty;                /* RAM/ROM: one bit per 4 KiB page written since
                                  the last digest checkpoint (trace/digest.c) */
     u8 *ckpt_dirty;           /* RAM/ROM: same, since the last in-memory checkpoint
@@ -46,6 +52,11 @@ MemRegion *phys_add_ram(Machine *m, const char *name, u64 base, u64 size, bool r
  * logging on overlap or a full map. */
 MemRegion *phys_add_mmio(Machine *m, const char *name, u64 base, u64 size,
                          MmioRead rd, MmioWrite wr, void *opaque);
+/* Add a ROM device of SIZE bytes at BASE (see MemRegion.rom_device):
+ * lazily reserved host memory for the contents plus the callbacks that
+ * take writes (always) and reads (in io_mode).  NULL after logging. */
+MemRegion *phys_add_rom_device(Machine *m, const char *name, u64 base, u64 size,
+                               MmioRead rd, MmioWrite wr, void *opaque);
 /* Release the host memory of every region of M. */
 void phys_free(Machine *m);
 /* Region containing PA, or NULL. */
@@ -58,6 +69,13 @@ bool phys_read_buf(Machine *m, u64 pa, void *buf, u64 len);
  * an access to nothing or a device error (the caller raises the abort). */
 bool phys_read(Machine *m, Cpu *cpu, u64 pa, unsigned size, u64 *val);
 bool phys_write(Machine *m, Cpu *cpu, u64 pa, unsigned size, u64 val);
+
+/* Reads of R come from its host memory (RAM, ROM, ROM device in
+ * read-array mode). */
+static inline bool phys_reads_host(const MemRegion *r)
+{
+    return r->host && !r->io_mode;
+}
 
 /* Mark the 4 KiB page of PA in RAM region R as written (cold: called when a
  * write TLB entry is filled and on slow-path/debugger writes). */

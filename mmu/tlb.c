@@ -115,7 +115,7 @@ static void fill(Cpu *c, u64 va, MmuIdx idx, const TransResult *r, MemRegion *re
     u64 vpage = va & TLB_PAGE_MASK;
     u64 ppage = r->pa & TLB_PAGE_MASK;
     clear_entry(c->tlb, idx, i);
-    if (!reg->host)
+    if (!phys_reads_host(reg))   /* MMIO, or a ROM device in io_mode */
         return;
     /* Watchpoints/breakpoints keep their pages on the slow path; Tarmac
      * keeps data accesses there (to log them) but lets fetches be cached. */
@@ -194,7 +194,7 @@ static MemRegion *resolve(Cpu *c, u64 va, unsigned size, AccType acc, MmuIdx idx
     if ((va & (size - 1)) && acc != ACC_EXEC && is_device(r->attr))
         raise_simple(c, va, acc, flags, FAULT_ALIGNMENT);
     MemRegion *reg = phys_find(c->m, r->pa);
-    if (!reg || (reg->secure_only && r->ns) || (acc == ACC_WRITE && reg->readonly && reg->host)) {
+    if (!reg || (reg->secure_only && r->ns) || (acc == ACC_WRITE && reg->readonly && reg->host && !reg->rom_device)) {
         if (unlikely(HS_TRACE_ON && (c->m->trace & TRACE_MMIO)))
             trace_mmio(c, reg ? reg->name : "(nothing)", r->pa, size, 0, acc == ACC_WRITE, false);
         raise_simple(c, va, acc, flags, FAULT_SYNC_EXT);
@@ -227,7 +227,7 @@ static u64 read_one(Cpu *c, u64 va, unsigned size, MmuIdx idx, unsigned flags, u
     *pa = r.pa;
     if (unlikely(c->watch_armed))
         debug_check_watchpoint(c, va, size, false, flags);
-    if (reg->host) {
+    if (phys_reads_host(reg)) {
         fill(c, va, idx, &r, reg);
         return ld_host(reg->host + (r.pa - reg->base), size);
     }
@@ -271,7 +271,7 @@ static void write_one(Cpu *c, u64 va, unsigned size, u64 val, MmuIdx idx, unsign
     *pa = r.pa;
     if (unlikely(c->watch_armed))
         debug_check_watchpoint(c, va, size, true, flags);
-    if (reg->host) {
+    if (reg->host && !reg->rom_device) {
         u8 *h = reg->host + (r.pa - reg->base);
         fill(c, va, idx, &r, reg);
         phys_mark_dirty(reg, r.pa);
@@ -316,7 +316,7 @@ void mmu_fetch_page(Cpu *c, u64 va, const u8 **host, DecodedInsn **code)
     if (e->tag_x != (va & TLB_PAGE_MASK) || !x->valid) {
         TransResult r;
         MemRegion *reg = resolve(c, va, 4, ACC_EXEC, idx, 0, &r);
-        if (!reg->host)
+        if (!phys_reads_host(reg))
             raise_simple(c, va, ACC_EXEC, 0, FAULT_SYNC_EXT);   /* fetch from MMIO */
         fill(c, va, idx, &r, reg);
         if (!x->valid) {   /* not cacheable (breakpoints active): compute directly */

@@ -99,7 +99,7 @@ static bool read_desc(Cpu *c, u64 pa, bool ns, u64 *d)
     MemRegion *reg = phys_find(c->m, pa);
     if (!reg || (reg->secure_only && ns) || pa - reg->base + 8 > reg->size)
         return false;
-    if (reg->host) {
+    if (phys_reads_host(reg)) {
         memcpy(d, reg->host + (pa - reg->base), 8);
         return true;
     }

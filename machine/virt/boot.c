@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "cpu/regs.h"
+#include "devices/fw_cfg/fw_cfg.h"
 #include "firmware/semihosting/semihosting.h"
 #include "machine/virt/virt.h"
 
@@ -147,6 +148,45 @@ static void *make_dtb(Machine *m, const VirtOptions *o, u64 initrd, u64 initrd_l
     return f;
 }
 
+/* -kernel/-initrd/-append for firmware (QEMU load_image_to_fw_cfg()):
+ * KERNEL_SIZE/DATA (a gzip kernel decompressed, as QEMU does on AArch64),
+ * INITRD_SIZE/DATA (as is; size 0 without -initrd), CMDLINE_SIZE/DATA
+ * (the string with its NUL; "" without -append). */
+static bool fw_cfg_linux_items(Machine *m, const VirtOptions *o, char *err, size_t errlen)
+{
+    Device *d = machine_find_device(m, "fw_cfg");
+    if (!d) {
+        snprintf(err, errlen, "-kernel with -bios: the board has no fw_cfg device");
+        return false;
+    }
+    FwCfg *s = d->opaque;
+    u64 klen, ilen = 0;
+    err[0] = 0;
+    u8 *k = read_file(o->kernel, &klen, true, err, errlen);
+    if (!k)
+        return false;
+    u8 *i = NULL;
+    if (o->initrd && !(i = read_file(o->initrd, &ilen, false, err, errlen))) {
+        free(k);
+        return false;
+    }
+    const char *cmd = o->append ? o->append : "";
+    bool ok = klen <= 0xffffffffu && ilen <= 0xffffffffu;
+    if (!ok)
+        snprintf(err, errlen, "-kernel/-initrd: larger than the 4 GiB fw_cfg items hold");
+    ok = ok && fw_cfg_add_i32(s, FW_CFG_KERNEL_SIZE, (u32)klen) &&
+         fw_cfg_add_bytes(s, FW_CFG_KERNEL_DATA, k, (u32)klen) &&
+         fw_cfg_add_i32(s, FW_CFG_INITRD_SIZE, (u32)ilen) &&
+         fw_cfg_add_bytes(s, FW_CFG_INITRD_DATA, i, (u32)ilen) &&
+         fw_cfg_add_i32(s, FW_CFG_CMDLINE_SIZE, (u32)strlen(cmd) + 1) &&
+         fw_cfg_add_bytes(s, FW_CFG_CMDLINE_DATA, cmd, (u32)strlen(cmd) + 1);
+    if (!ok && !err[0])
+        snprintf(err, errlen, "fw_cfg: out of memory for the kernel items");
+    free(k);
+    free(i);
+    return ok;
+}
+
 bool virt_boot(Machine *m, const VirtOptions *o, char *err, size_t errlen)
 {
     u64 entry = 0, dtb_addr = 0;
@@ -155,6 +195,13 @@ bool virt_boot(Machine *m, const VirtOptions *o, char *err, size_t errlen)
 
     if (o->bios) {
         u64 len;
+        u64 bank = virt_memmap[VIRT_FLASH].size / 2;
+        struct stat st;
+        if (!stat(o->bios, &st) && S_ISREG(st.st_mode) && (u64)st.st_size > bank) {
+            snprintf(err, errlen, "-bios %s: %llu bytes do not fit the %llu MiB flash bank 0", o->bios,
+                     (unsigned long long)st.st_size, (unsigned long long)(bank >> 20));
+            return false;
+        }
         if (!load_raw(m, o->bios, VIRT_FLASH_BASE, &len, err, errlen))
             return false;
         entry = VIRT_FLASH_BASE;
@@ -194,14 +241,19 @@ bool virt_boot(Machine *m, const VirtOptions *o, char *err, size_t errlen)
         have_entry = true;
         want_dtb = true;
     } else if (o->kernel && o->bios) {
-        snprintf(err, errlen, "-kernel with -bios: the firmware would load the kernel (fw_cfg) which "
-                 "hyperstep does not model; use -device loader to place it");
-        return false;
+        /* The firmware loads them from fw_cfg (QEMU arm_load_kernel with
+         * firmware_loaded): nothing enters RAM but the DTB. */
+        if (!fw_cfg_linux_items(m, o, err, errlen))
+            return false;
     }
 
     /* initrd and DTB placement (QEMU hw/arm/boot.c). */
     u64 initrd = 0, initrd_len = 0;
-    if (o->initrd) {
+    if (o->initrd && o->bios && !o->kernel) {
+        snprintf(err, errlen, "-initrd with -bios needs -kernel (the firmware loads both from fw_cfg)");
+        return false;
+    }
+    if (o->initrd && !o->bios) {
         u8 *b = read_file(o->initrd, &initrd_len, false, err, errlen);
         if (!b)
             return false;

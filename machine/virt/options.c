@@ -253,6 +253,55 @@ static int parse_drive(char *arg, VirtOptions *o)
     return OPT_OK;
 }
 
+/* -fw_cfg [name=]NAME,file=F|string=S: QEMU's rules (vl.c
+ * parse_fw_cfg): a name and exactly one of file/string; names of 56
+ * characters or more refused; names outside "opt/" only warned about.
+ * The file is read when the machine is built (a missing one is an error
+ * there). */
+static int parse_fw_cfg(char *arg, VirtOptions *o)
+{
+    if (o->nfw_cfg >= VIRT_MAX_FW_CFG)
+        return fail("-fw_cfg: too many (at most %s)%s", "16", "");
+    FwCfgSpec *f = &o->fw_cfg[o->nfw_cfg];
+    memset(f, 0, sizeof(*f));
+    char *cur = arg, *k, *v;
+    bool first = true;
+    while (opt_next_prop(&cur, &k, &v)) {
+        if (!v && first) {   /* implied name= */
+            f->name = k;
+        } else if (!v) {
+            return fail("-fw_cfg: '%s' needs a value%s", k, "");
+        } else if (!strcmp(k, "name")) {
+            f->name = v;
+        } else if (!strcmp(k, "file")) {
+            f->file = v;
+        } else if (!strcmp(k, "string")) {
+            f->string = v;
+        } else if (!strcmp(k, "gen_id")) {
+            return fail("-fw_cfg gen_id=%s: generated items (vmgenid) are not modelled%s", v, "");
+        } else {
+            return fail("-fw_cfg: unsupported option '%s'%s", k, "");
+        }
+        first = false;
+    }
+    if (f->file && !*f->file)
+        f->file = NULL;
+    if (f->string && !*f->string)
+        f->string = NULL;
+    if (!f->name || !*f->name || (f->file != NULL) + (f->string != NULL) != 1)
+        return fail("-fw_cfg: name, plus exactly one of file and string, are needed%s%s", "", "");
+    if (strlen(f->name) > 55)
+        return fail("-fw_cfg name=%s: name too long (max. 55 char)%s", f->name, "");
+    if (strncmp(f->name, "opt/", 4))
+        fprintf(stderr, "hyperstep: warning: -fw_cfg name=%s: externally provided fw_cfg item names "
+                "should be prefixed with \"opt/\"\n", f->name);
+    for (unsigned i = 0; i < o->nfw_cfg; i++)
+        if (!strcmp(o->fw_cfg[i].name, f->name))
+            return fail("-fw_cfg name=%s: duplicate fw_cfg file name%s", f->name, "");
+    o->nfw_cfg++;
+    return OPT_OK;
+}
+
 /* The -global names we model (DRIVER.PROP), NULL-terminated: a -global
  * naming anything else is refused. */
 static const char *const known_globals[] = {
@@ -582,6 +631,7 @@ void opt_usage(FILE *f)
           "  -kernel F  -bios F  -initrd F  -append S  -dtb F\n"
           "  -device loader,file=F[,addr=A][,cpu-num=N][,force-raw=on]   -device loader,addr=A,cpu-num=N\n"
           "  -drive file=F,if=none|pflash,format=raw[,id=ID][,unit=N][,readonly=on][,cache=M][,snapshot=on]\n"
+          "  -fw_cfg [name=]opt/NAME,file=F|string=S\n"
           "  -snapshot (writes to every -drive stay in memory)   -global DRIVER.PROP=VALUE\n"
           "  -device virtio-blk-device,drive=ID[,serial=S]  -device virtio-rng-device[,seed=N]\n"
           "      [,bus=virtio-mmio-bus.N]   -global virtio-mmio.force-legacy=on|off (default on)\n"
@@ -690,7 +740,7 @@ typedef enum OptId {
     O_TRACE_EL, O_TRACE_RANGE, O_QUANTUM, O_STOP_AFTER, O_MPIDR_LAYOUT, O_PCTL_STARTUP, O_RTC_EPOCH,
     O_NO_STDIN, O_DIGEST_EVERY, O_DIGEST_FILE, O_RECORD, O_REPLAY, O_TARMAC, O_STEP_LOG,
     O_EXPECT_DIGESTS, O_STATS, O_DRIVE, O_GLOBAL, O_SNAPSHOT, O_POWERDOWN_AT,
-    O_SNAPSHOT_SAVE, O_SNAPSHOT_LOAD, O_REVERSE_BUDGET, O_REVERSE_EVERY, O_SCHEDULE_SEED,
+    O_SNAPSHOT_SAVE, O_SNAPSHOT_LOAD, O_REVERSE_BUDGET, O_REVERSE_EVERY, O_SCHEDULE_SEED, O_FW_CFG,
     /* character devices, the monitor, QEMU accelerator/icount options */
     O_MONITOR, O_MON, O_NODEFAULTS, O_ACCEL, O_ICOUNT,
 } OptId;
@@ -723,6 +773,7 @@ static const struct OptSpec {
     {"-drive", O_DRIVE, true, false},
     {"-global", O_GLOBAL, true, false},
     {"-snapshot", O_SNAPSHOT, false, false},
+    {"-fw_cfg", O_FW_CFG, true, false},
     {"-semihosting", O_SEMIHOSTING, false, false},
     {"-semihosting-config", O_SEMIHOSTING_CONFIG, true, false},
     {"-nographic", O_NOGRAPHIC, false, false},
@@ -914,6 +965,15 @@ int opt_parse(int argc, char **argv, VirtOptions *o)
         case O_SNAPSHOT:
             o->snapshot = true;
             break;
+        case O_FW_CFG: {
+            char *s = own(o, v);
+            if (!s)
+                return fail("%s %s: too many option arguments", a, v);
+            int r = parse_fw_cfg(s, o);
+            if (r != OPT_OK)
+                return r;
+            break;
+        }
         case O_SEMIHOSTING:
             o->semihosting = true;
             break;
@@ -1208,6 +1268,14 @@ void record_image_lines(const VirtOptions *o, char *buf, size_t n)
         if (img[i].path && file_hash(img[i].path, &h))
             k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "image %s %s %016llx\n", img[i].opt,
                                   img[i].path, (unsigned long long)h);
+    for (unsigned i = 0; i < o->nfw_cfg; i++)
+        if (o->fw_cfg[i].file && file_hash(o->fw_cfg[i].file, &h))
+            k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "image fw_cfg %s %s %016llx\n",
+                                  o->fw_cfg[i].name, o->fw_cfg[i].file, (unsigned long long)h);
+    for (unsigned i = 0; i < o->ndrives; i++)
+        if (o->drive[i].iface == DRIVE_IF_PFLASH && file_hash(o->drive[i].file, &h))
+            k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "image pflash %s %016llx\n",
+                                  o->drive[i].file, (unsigned long long)h);
     for (unsigned i = 0; i < o->nloaders; i++)
         if (o->loader[i].file && file_hash(o->loader[i].file, &h))
             k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "image loader %s %016llx\n",

@@ -12,8 +12,10 @@
 
 #include "cpu/pmu.h"
 #include "cpu/power.h"
+#include "devices/fw_cfg/fw_cfg.h"
 #include "devices/gic/gic.h"
 #include "devices/pctl/pctl.h"
+#include "devices/pflash/pflash.h"
 #include "devices/pl011/pl011.h"
 #include "devices/pl061/pl061.h"
 #include "devices/rtc/pl031.h"
@@ -34,6 +36,7 @@ const VirtMemMapEntry virt_memmap[VIRT_MAP_N] = {
     [VIRT_GIC_REDIST] = {0x080a0000, 0x00f60000},
     [VIRT_UART] = {0x09000000, 0x00001000},
     [VIRT_RTC] = {0x09010000, 0x00001000},
+    [VIRT_FW_CFG] = {0x09020000, 0x00000018},
     [VIRT_GPIO] = {0x09030000, 0x00001000},
     [VIRT_SECURE_UART] = {0x09040000, 0x00001000},
     [VIRT_SECURE_GPIO] = {0x090b0000, 0x00001000},
@@ -135,6 +138,94 @@ static bool virt_create_devices(Machine *m, const VirtOptions *o, char *err, siz
     return true;
 }
 
+/* The two CFI flash banks of QEMU virt (virt_flash_create1(): 256 KiB
+ * sectors, width 4, device-width 2, Intel ids 0x89 0x18), backed by the
+ * -drive if=pflash units 0 and 1; with secure=on bank 0 is Secure only.
+ * A drive without unit= takes the first free unit, as QEMU. */
+static bool virt_flash_create(Machine *m, const VirtOptions *o, char *err, size_t n)
+{
+    PFlashConfig fc = {
+        .base = virt_memmap[VIRT_FLASH].base, .bank_size = virt_memmap[VIRT_FLASH].size / 2,
+        .sector_size = 256 * 1024, .bank_width = 4, .device_width = 2,
+        .ident = {0x89, 0x18, 0x00, 0x00}, .secure_bank0 = o->secure,
+    };
+    bool used[PFLASH_BANKS] = {false, false};
+    const DriveSpec *unit[PFLASH_BANKS] = {NULL, NULL};
+    for (int pass = 0; pass < 2; pass++)   /* explicit units first, then the rest */
+        for (unsigned i = 0; i < o->ndrives; i++) {
+            const DriveSpec *d = &o->drive[i];
+            if (d->iface != DRIVE_IF_PFLASH || (pass == 0) != (d->unit >= 0))
+                continue;
+            int u = d->unit;
+            if (u < 0)
+                for (u = 0; u < PFLASH_BANKS && used[u]; u++)
+                    ;
+            if (u >= PFLASH_BANKS) {
+                snprintf(err, n, "-drive file=%s,if=pflash,unit=%d: the virt board has flash units 0 and 1 only",
+                         d->file, u);
+                return false;
+            }
+            if (used[u]) {
+                snprintf(err, n, "-drive file=%s,if=pflash,unit=%d: unit %d is already in use", d->file, u, u);
+                return false;
+            }
+            used[u] = true;
+            unit[u] = d;
+            fc.bank[u] = (PFlashBacking){d->file, d->readonly, d->snapshot || o->snapshot};
+        }
+    if (o->bios && unit[0]) {
+        snprintf(err, n, "-bios %s and -drive file=%s,if=pflash,unit=0 both give the first flash bank; "
+                 "use one of them (as QEMU)", o->bios, unit[0]->file);
+        return false;
+    }
+    return pflash_create(m, &fc, err, n) != NULL;
+}
+
+/* fw_cfg as QEMU virt's create_fw_cfg(): the common items, NB_CPUS, and
+ * the -fw_cfg files (read now; host input hashed into a record's header by
+ * record_image_lines()).  The -kernel/-initrd/-append items are added by
+ * virt_boot() when -bios is given. */
+static bool virt_fw_cfg_create(Machine *m, const VirtOptions *o, char *err, size_t n)
+{
+    FwCfg *s = fw_cfg_create(m, virt_memmap[VIRT_FW_CFG].base);
+    if (!s || !fw_cfg_add_i16(s, FW_CFG_NB_CPUS, (u16)o->smp)) {
+        snprintf(err, n, "fw_cfg: cannot create the device");
+        return false;
+    }
+    for (unsigned i = 0; i < o->nfw_cfg; i++) {
+        const FwCfgSpec *f = &o->fw_cfg[i];
+        if (f->string) {
+            if (!fw_cfg_add_file(s, f->name, f->string, (u32)strlen(f->string), err, n))
+                return false;
+            continue;
+        }
+        FILE *fp = fopen(f->file, "rb");
+        long len = -1;
+        if (fp && !fseek(fp, 0, SEEK_END))
+            len = ftell(fp);
+        if (!fp || len < 0 || len > 0x7fffffffL || fseek(fp, 0, SEEK_SET)) {
+            snprintf(err, n, "-fw_cfg name=%s,file=%s: can't load %s: %s", f->name, f->file, f->file,
+                     fp ? "not a readable regular file" : "no such file or cannot open");
+            if (fp)
+                fclose(fp);
+            return false;
+        }
+        u8 *buf = malloc(len ? (size_t)len : 1);
+        bool ok = buf && fread(buf, 1, (size_t)len, fp) == (size_t)len;
+        fclose(fp);
+        if (!ok) {
+            snprintf(err, n, "-fw_cfg name=%s,file=%s: read failed", f->name, f->file);
+            free(buf);
+            return false;
+        }
+        ok = fw_cfg_add_file(s, f->name, buf, (u32)len, err, n);
+        free(buf);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 Machine *virt_create(const VirtOptions *o)
 {
     char err[512];
@@ -166,8 +257,7 @@ Machine *virt_create(const VirtOptions *o)
     /* Memory. */
     m->ram_base = map[VIRT_MEM].base;
     m->ram_size = o->ram_size;
-    if (!phys_add_ram(m, "flash", map[VIRT_FLASH].base, map[VIRT_FLASH].size, false) ||
-        !phys_add_ram(m, "ram", m->ram_base, o->ram_size, false))
+    if (!phys_add_ram(m, "ram", m->ram_base, o->ram_size, false))
         goto fail;
     if (o->secure) {
         MemRegion *s = phys_add_ram(m, "secure-ram", map[VIRT_SECURE_MEM].base, map[VIRT_SECURE_MEM].size, false);
@@ -257,14 +347,11 @@ Machine *virt_create(const VirtOptions *o)
     if (!virt_add_platform_bus_node(m, map[VIRT_PLATFORM_BUS].base, map[VIRT_PLATFORM_BUS].size))
         goto fail;
 
+    if (!virt_flash_create(m, o, err, sizeof(err)) || !virt_fw_cfg_create(m, o, err, sizeof(err)))
+        goto fail_msg;
+
     if (!virt_create_devices(m, o, err, sizeof(err)))
         goto fail_msg;
-    for (unsigned i = 0; i < o->ndrives; i++)
-        if (o->drive[i].iface == DRIVE_IF_PFLASH) {
-            snprintf(err, sizeof(err), "-drive file=%s,if=pflash: CFI flash is not modelled yet",
-                     o->drive[i].file);
-            goto fail_msg;
-        }
 
     /* Images, device tree and the boot core's registers (boot.c). */
     if (!virt_boot(m, o, err, sizeof(err)))

@@ -19,6 +19,7 @@ typedef enum VirtMapId {
     VIRT_GIC_REDIST,
     VIRT_UART,
     VIRT_RTC,
+    VIRT_FW_CFG,
     VIRT_GPIO,
     VIRT_SECURE_UART,
     VIRT_MMIO,          /* the first of VIRT_NUM_VIRTIO_TRANSPORTS virtio-mmio transports; size: one */
@@ -61,6 +62,7 @@ extern const u32 virt_irqmap[VIRT_MAP_N];
 #define VIRT_MAX_DEVICES 64
 #define VIRT_MAX_GLOBALS 16
 #define VIRT_MAX_SERIAL 2   /* the UART and the Secure UART */
+#define VIRT_MAX_FW_CFG 16
 
 /* One -device loader,... */
 typedef struct LoaderSpec {
@@ -105,6 +107,15 @@ typedef struct GlobalSpec {
     const char *driver, *prop, *value;
 } GlobalSpec;
 
+/* One -fw_cfg [name=]NAME,file=F|string=S (QEMU's spelling): a file item
+ * of the fw_cfg device, read from F (at machine creation) or the bytes of
+ * S without a NUL. */
+typedef struct FwCfgSpec {
+    const char *name;
+    const char *file;     /* exactly one of file and string is set */
+    const char *string;
+} FwCfgSpec;
+
 typedef struct VirtOptions {
     unsigned smp;               /* cores */
     unsigned clusters;          /* topology: cores per cluster = smp / clusters */
@@ -124,6 +135,8 @@ typedef struct VirtOptions {
     GlobalSpec global[VIRT_MAX_GLOBALS];  /* -global */
     unsigned nglobals;
     bool snapshot;              /* -snapshot: every -drive as snapshot=on */
+    FwCfgSpec fw_cfg[VIRT_MAX_FW_CFG];    /* -fw_cfg, in order */
+    unsigned nfw_cfg;
     bool semihosting;
     const char *semihosting_config;  /* -semihosting-config value (its arg= parts), or NULL */
     bool no_reboot;
@@ -174,7 +187,7 @@ typedef struct VirtOptions {
     u64 trace_lo, trace_hi;
     /* Copies of option arguments that fields above point into (-M,
      * -device); freed by opt_free() (machine/virt/options.h). */
-    char *owned[VIRT_MAX_LOADERS + VIRT_MAX_DRIVES + VIRT_MAX_DEVICES + VIRT_MAX_GLOBALS + 32];
+    char *owned[VIRT_MAX_LOADERS + VIRT_MAX_DRIVES + VIRT_MAX_DEVICES + VIRT_MAX_GLOBALS + VIRT_MAX_FW_CFG + 32];
     unsigned nowned;
 } VirtOptions;
 
