@@ -100,11 +100,12 @@ static bool ov_grow(Overlay *o)
     return true;
 }
 
-/* Read LEN bytes of the image file at OFF (no overlay). */
-static bool file_read(VirtioBlk *b, u64 off, u8 *buf, u64 len)
+/* Read or write (WRITE) LEN bytes of the image file at OFF (no overlay),
+ * retrying short transfers and EINTR; false on an error or end of file. */
+static bool file_io(VirtioBlk *b, u64 off, u8 *buf, u64 len, bool write)
 {
     while (len) {
-        ssize_t n = pread(b->fd, buf, len, (off_t)off);
+        ssize_t n = write ? pwrite(b->fd, buf, len, (off_t)off) : pread(b->fd, buf, len, (off_t)off);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -116,19 +117,14 @@ static bool file_read(VirtioBlk *b, u64 off, u8 *buf, u64 len)
     return true;
 }
 
+static bool file_read(VirtioBlk *b, u64 off, u8 *buf, u64 len)
+{
+    return file_io(b, off, buf, len, false);
+}
+
 static bool file_write(VirtioBlk *b, u64 off, const u8 *buf, u64 len)
 {
-    while (len) {
-        ssize_t n = pwrite(b->fd, buf, len, (off_t)off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        buf += n;
-        off += (u64)n;
-        len -= (u64)n;
-    }
-    return true;
+    return file_io(b, off, (u8 *)buf, len, true);
 }
 
 /* Overlay sector SECTOR, created from the file's contents if new. */

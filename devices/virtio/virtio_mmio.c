@@ -102,16 +102,9 @@ static void device_reset(VirtioMmio *t)
 /* The transport's own state to its reset value (machine reset). */
 static void transport_reset(VirtioMmio *t)
 {
-    t->isr = 0;
     t->host_features_sel = t->guest_features_sel = t->queue_sel = 0;
     t->guest_page_size = 0;
-    for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++) {
-        t->queue_align[i] = 4096;   /* legacy default (§4.2.4) */
-        t->queue_pfn[i] = 0;
-    }
-    if (t->dev)
-        virtio_reset(t->dev);
-    update_irq(t);
+    device_reset(t);
 }
 
 /* The selected queue, or NULL when QueueSel names none. */
