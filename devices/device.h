@@ -59,6 +59,14 @@ typedef struct DeviceOps {
     void (*save)(void *opaque, SaveBuf *b);
     bool (*load)(void *opaque, LoadBuf *b);
     void (*destroy)(void *opaque);
+    /* msi:   a message-signalled interrupt doorbell inside one of the
+     *        device's MMIO windows: a 32-bit write of DATA to physical
+     *        address ADDR by the bus master with PCIe Requester ID RID
+     *        (bus << 8 | device << 3 | function), which the doorbell may
+     *        need (GITS_TRANSLATER, GIC spec IHI0069 12.19.5).  Returns
+     *        false if the device rejects the write.  NULL: MSI writes to
+     *        the device are plain MMIO writes. */
+    bool (*msi)(void *opaque, u64 addr, u32 data, u32 rid);
 } DeviceOps;
 
 /* One registered device (owned by the machine). */
@@ -98,6 +106,13 @@ bool machine_save_devices(Machine *m, SaveBuf *b);
  * devices in the same order.  False with a message in ERR on a different
  * device list, another version or malformed state. */
 bool machine_load_devices(Machine *m, LoadBuf *b, char *err, size_t errlen);
+/* Deliver a message-signalled interrupt: the 32-bit DMA write of DATA to
+ * physical address ADDR by bus master RID (PCIe Requester ID).  If ADDR
+ * lies in an MMIO window of a device with DeviceOps.msi, that receives it
+ * with RID; otherwise it is an ordinary Non-secure physical write (MMIO
+ * callbacks get a NULL Cpu, or RAM), as a DMA write on hardware.  Returns false if nothing accepted the write (no
+ * memory there, or the doorbell rejected it). */
+bool machine_msi_write(Machine *m, u64 addr, u32 data, u32 rid);
 /* Destroy every device in reverse registration order and empty the registry. */
 void machine_destroy_devices(Machine *m);
 

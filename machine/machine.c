@@ -132,6 +132,22 @@ Device *machine_find_device(Machine *m, const char *type)
     return NULL;
 }
 
+bool machine_msi_write(Machine *m, u64 addr, u32 data, u32 rid)
+{
+    for (unsigned i = 0; i < m->ndev; i++) {
+        Device *d = m->dev[i];
+        if (!d->ops->msi)
+            continue;
+        for (unsigned w = 0; w < d->nmmio; w++)
+            if (addr >= d->mmio[w].base && addr - d->mmio[w].base < d->mmio[w].size)
+                return d->ops->msi(d->opaque, addr, data, rid);
+    }
+    const MemRegion *r = phys_find(m, addr);
+    if (!r || r->secure_only)   /* bus masters issue Non-secure writes */
+        return false;
+    return phys_write(m, NULL, addr, 4, data);
+}
+
 void machine_reset_devices(Machine *m)
 {
     for (unsigned i = 0; i < m->ndev; i++)
